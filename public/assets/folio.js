@@ -1,0 +1,2 @@
+// folio: progressive enhancements. Every page works without this script.
+"use strict";

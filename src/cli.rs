@@ -1,0 +1,119 @@
+//! The command line: arguments in, a command run, an exit status out.
+//!
+//! Exit status: 0 success, 1 the project has errors (each printed as a diagnostic, sorted
+//! by file and line), 2 the command was used wrongly.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+
+/// folio: build data-driven research reports as static sites.
+#[derive(Debug, Parser)]
+#[command(name = "folio", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into public/ (or --out).
+    Build {
+        /// The project directory.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override base_url of folio.toml, e.g. https://user.github.io/repo/.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Fail instead of adding entries to folio.lock (for CI).
+        #[arg(long)]
+        locked: bool,
+    },
+    /// Check everything build checks; write nothing.
+    Check {
+        /// The project directory.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+/// Runs the command line and returns the process exit status.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match execute(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            report(&e);
+            e.exit_code()
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            locked,
+        } => {
+            let summary = crate::build(&crate::Options {
+                root,
+                out,
+                base_url,
+                locked,
+                write: true,
+            })?;
+            println!("{summary}");
+        }
+        Command::Check { root } => {
+            let summary = crate::build(&crate::Options {
+                root,
+                out: None,
+                base_url: None,
+                locked: true,
+                write: false,
+            })?;
+            println!(
+                "checked {} pages, {} figures, {} datasets: no problems found",
+                summary.pages, summary.figures, summary.datasets
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Prints an error to stderr: every diagnostic, or the error and its causes.
+fn report(error: &Error) {
+    match error {
+        Error::Content(diagnostics) => {
+            for d in diagnostics {
+                eprintln!("{d}");
+            }
+            eprintln!(
+                "error: could not build: {} problem{} found; nothing was written",
+                diagnostics.len(),
+                if diagnostics.len() == 1 { "" } else { "s" }
+            );
+        }
+        other => {
+            eprintln!("error: {other}");
+            let mut source = std::error::Error::source(other);
+            while let Some(cause) = source {
+                eprintln!("caused by: {cause}");
+                source = cause.source();
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! `folio.toml`: the site's configuration.
+//!
+//! In: the file's text. Out: a validated [`Config`], or diagnostics at the offending line.
+//! Unknown keys are errors, so a typo never passes silently.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Source};
+
+/// The site configuration, as written in `folio.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The report's title. Required.
+    pub title: String,
+    /// A one-paragraph description for search engines and feeds. Default: empty.
+    #[serde(default)]
+    pub description: String,
+    /// The report's authors, in citation order. Default: none.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Where the site is published, with its sub-path, e.g. `https://user.github.io/repo/`.
+    /// Default: `/` (links work from the root of any host).
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    /// The licence of the report's text, e.g. `CC-BY-4.0`. Default: empty.
+    #[serde(default)]
+    pub license: String,
+    /// The report's version, shown on the front page and in citations. Default: `1`.
+    #[serde(default = "default_version")]
+    pub version: String,
+    /// The language of the content, as a BCP 47 tag. Default: `en`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// A custom domain for GitHub Pages; when set, the build writes a `CNAME` file.
+    /// Default: none.
+    #[serde(default)]
+    pub cname: Option<String>,
+}
+
+fn default_base_url() -> String {
+    "/".to_string()
+}
+
+fn default_version() -> String {
+    "1".to_string()
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+impl Config {
+    /// Parses `folio.toml`.
+    pub fn parse(file: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let source = Source::new(file, text);
+        let mut config: Config = toml::from_str(text)
+            .map_err(|e| vec![crate::diag::toml_error(&source, "invalid folio.toml", &e)])?;
+        config.base_url = normalise_base_url(&config.base_url).map_err(|message| {
+            let offset = text.find("base_url").unwrap_or(0);
+            vec![
+                source
+                    .error_at(offset, message)
+                    .with_hint("write an absolute URL such as https://user.github.io/repo/"),
+            ]
+        })?;
+        Ok(config)
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`: what every
+    /// internal link starts with.
+    pub fn base_path(&self) -> String {
+        base_path(&self.base_url)
+    }
+}
+
+/// Checks a base URL and gives it a trailing slash.
+pub fn normalise_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let valid = url.starts_with('/')
+        || ((url.starts_with("https://") || url.starts_with("http://"))
+            && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty()));
+    if !valid || url.contains(['"', '<', '>', ' ', '\\', '?', '#']) {
+        return Err(format!("base_url {url:?} is not an absolute URL or path"));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
+}
+
+fn base_path(url: &str) -> String {
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => url,
+    };
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_keeps_the_sub_path() {
+        let config = Config::parse(
+            Path::new("folio.toml"),
+            "title = \"t\"\nbase_url = \"https://user.github.io/repo\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.base_url, "https://user.github.io/repo/");
+        assert_eq!(config.base_path(), "/repo/");
+        assert_eq!(base_path("https://example.org/"), "/");
+        assert_eq!(base_path("https://example.org"), "/");
+    }
+
+    #[test]
+    fn rejects_unknown_keys_at_their_line() {
+        let errors =
+            Config::parse(Path::new("folio.toml"), "title = \"t\"\ntitel = \"x\"\n").unwrap_err();
+        assert_eq!(errors[0].line, 2);
+        assert!(errors[0].message.contains("unknown field `titel`"));
+    }
+
+    #[test]
+    fn rejects_a_base_url_that_is_not_a_url() {
+        assert!(normalise_base_url("user.github.io").is_err());
+        assert!(normalise_base_url("https://").is_err());
+        assert_eq!(normalise_base_url("/docs").unwrap(), "/docs/");
+    }
+}

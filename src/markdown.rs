@@ -1,0 +1,462 @@
+//! Markdown to HTML, with folio's directives found in pulldown-cmark's event stream.
+//!
+//! In: a page's Markdown body. Out: its HTML, its table of contents and the directives it
+//! holds. This module knows nothing of charts, data or citations: it finds
+//!
+//! - fenced code blocks whose info string is `chart` ([`Directive::Chart`]),
+//! - the role `` {value}`...` ``: the text `{value}` right before an inline code span
+//!   ([`Directive::Value`]),
+//! - `@fig-<id>` in prose ([`Directive::FigRef`]),
+//! - `[@key]` and `[@key; @other]` ([`Directive::Cite`], through the broken-link callback),
+//!
+//! each with its byte offset in the body, and hands them to a resolver that returns the HTML
+//! fragment to put in their place. Nothing here matches regular expressions over Markdown or
+//! HTML, so a directive inside a code example stays a code example.
+
+use std::collections::BTreeSet;
+
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+
+use crate::diag::Diagnostic;
+use crate::html;
+
+/// A folio directive found in Markdown, with the byte offset of its text in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Directive {
+    /// A ` ```chart ` block; `body` is its TOML, starting at `offset`.
+    Chart { body: String, offset: usize },
+    /// `` {value}`spec` ``; `offset` is where the spec starts.
+    Value { spec: String, offset: usize },
+    /// `@fig-<id>` in prose.
+    FigRef { id: String, offset: usize },
+    /// `[@key]` or `[@a; @b]`; the keys without `@`.
+    Cite { keys: Vec<String>, offset: usize },
+}
+
+/// A heading listed in a page's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    /// 2 or 3.
+    pub level: u8,
+    /// The heading's id (its anchor).
+    pub id: String,
+    /// The heading's text, as plain text.
+    pub title: String,
+}
+
+/// A page's Markdown, rendered.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The body as HTML.
+    pub html: String,
+    /// Headings of level 2 and 3, in order.
+    pub toc: Vec<TocEntry>,
+}
+
+/// The one place the parser's options are chosen: CommonMark with GitHub's tables,
+/// footnotes, strikethrough and task lists, smart punctuation and `{#id}` heading attributes.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Marks a `[@key]` link so the event loop can tell it from an author's link.
+const CITE_SCHEME: &str = "folio-cite:";
+
+/// Turns `[@key]`, which CommonMark sees as a link without a definition, into a link to
+/// [`CITE_SCHEME`].
+fn cite_link<'a>(link: BrokenLink<'a>) -> Option<(CowStr<'a>, CowStr<'a>)> {
+    let reference = link.reference.trim();
+    (link.link_type == LinkType::Shortcut && reference.starts_with('@'))
+        .then(|| (format!("{CITE_SCHEME}{reference}").into(), "".into()))
+}
+
+type CiteCallback<'a> = fn(BrokenLink<'a>) -> Option<(CowStr<'a>, CowStr<'a>)>;
+
+fn parser(markdown: &str) -> pulldown_cmark::OffsetIter<'_, CiteCallback<'_>> {
+    Parser::new_with_broken_link_callback(markdown, options(), Some(cite_link as CiteCallback<'_>))
+        .into_offset_iter()
+}
+
+/// Lists the directives of a body in order, without rendering it.
+pub fn directives(markdown: &str) -> Vec<Directive> {
+    let mut found = Vec::new();
+    let _ = render(markdown, &mut |directive: &Directive| {
+        found.push(directive.clone());
+        Ok(String::new())
+    });
+    found
+}
+
+/// Renders a body, replacing each directive by what `resolve` returns for it. Every error
+/// the resolver reports is collected; the HTML is only meaningful when there are none.
+pub fn render(
+    markdown: &str,
+    resolve: &mut dyn FnMut(&Directive) -> Result<String, Diagnostic>,
+) -> (Rendered, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut resolve_into = |directive: Directive, events: &mut Vec<Event<'_>>, block: bool| {
+        match resolve(&directive) {
+            Ok(fragment) if block => events.push(Event::Html(fragment.into())),
+            Ok(fragment) => events.push(Event::InlineHtml(fragment.into())),
+            Err(e) => errors.push(e),
+        }
+    };
+
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut text = TextRun::default();
+    let mut iter = parser(markdown);
+    let mut in_code_block = false;
+    while let Some((event, range)) = iter.next() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            _ => {}
+        }
+        match event {
+            Event::Text(t) if !in_code_block => {
+                text.push(&t, range.start, range.len() == t.len());
+                continue;
+            }
+            Event::Code(code) if text.text.ends_with("{value}") => {
+                text.text.truncate(text.text.len() - "{value}".len());
+                text.flush(&mut events, &mut resolve_into);
+                // The span's content starts after its opening backticks.
+                let ticks = markdown[range.clone()]
+                    .bytes()
+                    .take_while(|&b| b == b'`')
+                    .count();
+                let spec = code.trim().to_string();
+                let lead = markdown[range.start + ticks..].len()
+                    - markdown[range.start + ticks..].trim_start().len();
+                resolve_into(
+                    Directive::Value {
+                        spec,
+                        offset: range.start + ticks + lead,
+                    },
+                    &mut events,
+                    false,
+                );
+                continue;
+            }
+            _ => text.flush(&mut events, &mut resolve_into),
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.split_whitespace().next() == Some("chart") =>
+            {
+                let mut body = String::new();
+                let mut offset = None;
+                for (inner, inner_range) in iter.by_ref() {
+                    match inner {
+                        Event::Text(t) => {
+                            offset.get_or_insert(inner_range.start);
+                            body.push_str(&t);
+                        }
+                        Event::End(TagEnd::CodeBlock) => {
+                            // An empty block: point at its fence line.
+                            let offset = offset.unwrap_or(range.start);
+                            resolve_into(Directive::Chart { body, offset }, &mut events, true);
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(CITE_SCHEME) => {
+                // Skip the link text: it is the citation itself.
+                for (inner, _) in iter.by_ref() {
+                    if matches!(inner, Event::End(TagEnd::Link)) {
+                        break;
+                    }
+                }
+                let keys = dest_url[CITE_SCHEME.len()..]
+                    .split(';')
+                    .map(|k| k.trim().trim_start_matches('@').to_string())
+                    .collect();
+                resolve_into(
+                    Directive::Cite {
+                        keys,
+                        offset: range.start,
+                    },
+                    &mut events,
+                    false,
+                );
+            }
+            other => events.push(other),
+        }
+    }
+    text.flush(&mut events, &mut resolve_into);
+
+    let (events, toc) = anchor_headings(events);
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out, events.into_iter());
+    (Rendered { html: out, toc }, errors)
+}
+
+/// Consecutive text events (pulldown-cmark splits text at characters that might start
+/// inline markup), with where each piece came from, so that `@fig-` references are found
+/// whole and still located in the source.
+#[derive(Default)]
+struct TextRun {
+    text: String,
+    /// (start in `text`, start in the source, whether the piece is verbatim source).
+    pieces: Vec<(usize, usize, bool)>,
+}
+
+impl TextRun {
+    fn push(&mut self, piece: &str, source_start: usize, verbatim: bool) {
+        self.pieces.push((self.text.len(), source_start, verbatim));
+        self.text.push_str(piece);
+    }
+
+    fn source_offset(&self, at: usize) -> usize {
+        let (start, source, verbatim) = self
+            .pieces
+            .iter()
+            .rev()
+            .find(|(start, ..)| *start <= at)
+            .copied()
+            .unwrap_or((0, 0, false));
+        if verbatim {
+            source + (at - start)
+        } else {
+            source
+        }
+    }
+
+    fn flush<'a>(
+        &mut self,
+        events: &mut Vec<Event<'a>>,
+        resolve: &mut impl FnMut(Directive, &mut Vec<Event<'a>>, bool),
+    ) {
+        if self.pieces.is_empty() {
+            return;
+        }
+        let text = std::mem::take(&mut self.text);
+        let mut plain_from = 0;
+        for (at, id) in fig_refs(&text) {
+            if at > plain_from {
+                events.push(Event::Text(text[plain_from..at].to_string().into()));
+            }
+            let offset = self.source_offset(at);
+            resolve(
+                Directive::FigRef {
+                    id: id.to_string(),
+                    offset,
+                },
+                events,
+                false,
+            );
+            plain_from = at + "@fig-".len() + id.len();
+        }
+        if plain_from < text.len() {
+            events.push(Event::Text(text[plain_from..].to_string().into()));
+        }
+        self.pieces.clear();
+    }
+}
+
+/// Finds `@fig-<id>` where `@` does not follow a letter or digit (so e-mail addresses are
+/// left alone). The id is `[a-z0-9-]`, without a trailing hyphen.
+fn fig_refs(text: &str) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices("@fig-") {
+        let after_word = text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if after_word {
+            continue;
+        }
+        let rest = &text[at + 5..];
+        let len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+            .count();
+        let id = rest[..len].trim_end_matches('-');
+        if !id.is_empty() {
+            found.push((at, id));
+        }
+    }
+    found
+}
+
+/// Gives every heading an id (its own `{#id}`, else one made from its text, unique in the
+/// page) and an anchor link, and lists levels 2 and 3 for the table of contents.
+fn anchor_headings(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>) {
+    let mut out = Vec::with_capacity(events.len());
+    let mut toc = Vec::new();
+    let mut used = BTreeSet::new();
+    let mut iter = events.into_iter();
+    while let Some(event) = iter.next() {
+        let Event::Start(Tag::Heading {
+            level, id, classes, ..
+        }) = event
+        else {
+            out.push(event);
+            continue;
+        };
+        let inner: Vec<Event<'_>> = iter
+            .by_ref()
+            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+            .collect();
+        let title = plain_text(&inner);
+        let base = id.map_or_else(|| slugify(&title), |id| id.to_string());
+        let id = unique(base, &mut used);
+        let mut inner_html = String::new();
+        pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+        let n = heading_number(level);
+        let class = if classes.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+            format!(" class=\"{}\"", html::escape(&names.join(" ")))
+        };
+        let id_attr = html::escape(&id);
+        out.push(Event::Html(
+            format!(
+                "<h{n} id=\"{id_attr}\"{class}>{inner_html} <a class=\"anchor\" href=\"#{id_attr}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"
+            )
+            .into(),
+        ));
+        if n == 2 || n == 3 {
+            toc.push(TocEntry {
+                level: n,
+                id,
+                title,
+            });
+        }
+    }
+    (out, toc)
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(t);
+        }
+    }
+    text.trim().to_string()
+}
+
+/// `Who is behind it?` -> `who-is-behind-it`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-');
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug.to_string()
+    }
+}
+
+fn unique(base: String, used: &mut BTreeSet<String>) -> String {
+    let mut id = base.clone();
+    let mut n = 1;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(markdown: &str) -> String {
+        render(markdown, &mut |d| Ok(format!("[{d:?}]"))).0.html
+    }
+
+    #[test]
+    fn finds_directives_with_their_offsets() {
+        let md = "Intro {value}`ds@v1 share country=China` and @fig-a-b.\n\n```chart\nid = \"a\"\n```\n\nSee [@key; @other].\n\n```toml\n@fig-no\n```\n";
+        let found = directives(md);
+        assert_eq!(
+            found,
+            vec![
+                Directive::Value {
+                    spec: "ds@v1 share country=China".into(),
+                    offset: 14
+                },
+                Directive::FigRef {
+                    id: "a-b".into(),
+                    offset: 45
+                },
+                Directive::Chart {
+                    body: "id = \"a\"\n".into(),
+                    offset: 65
+                },
+                Directive::Cite {
+                    keys: vec!["key".into(), "other".into()],
+                    offset: 83
+                },
+            ]
+        );
+        assert_eq!(&md[45..52], "@fig-a-");
+        assert_eq!(&md[65..67], "id");
+        assert_eq!(&md[83..85], "[@");
+    }
+
+    #[test]
+    fn leaves_email_addresses_and_code_alone() {
+        assert!(directives("mail me@fig-x.org or `@fig-y`").is_empty());
+    }
+
+    #[test]
+    fn gives_headings_unique_ids_and_anchors() {
+        let out = render(
+            "## Who is behind it?\n\n## Who is behind it?\n\n### Custom {#own}\n",
+            &mut |_| Ok(String::new()),
+        )
+        .0;
+        assert!(out.html.contains("<h2 id=\"who-is-behind-it\">Who is behind it? <a class=\"anchor\" href=\"#who-is-behind-it\""));
+        assert!(out.html.contains("<h2 id=\"who-is-behind-it-1\">"));
+        assert!(out.html.contains("<h3 id=\"own\">Custom "));
+        assert_eq!(out.toc.len(), 3);
+        assert_eq!(out.toc[2].level, 3);
+    }
+
+    #[test]
+    fn renders_github_extensions_and_smart_punctuation() {
+        let out = html(
+            "| a |\n|---|\n| 1 |\n\n~~x~~ - [x] \"quoted\"\n\nNote[^1].\n\n[^1]: A footnote.\n",
+        );
+        assert!(out.contains("<table>"));
+        assert!(out.contains("<del>x</del>"));
+        assert!(out.contains("\u{201c}quoted\u{201d}"));
+        assert!(out.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn heading_ids_drop_markup_and_punctuation() {
+        let out = html("## a <b> & c\n");
+        assert!(out.contains("<h2 id=\"a-c\">a <b> &amp; c "), "{out}");
+    }
+}

@@ -1,0 +1,121 @@
+//! Writing the site: staging directory, then an atomic swap.
+//!
+//! In: a [`Site`], the map of every output path to its bytes (or to the source file it is a
+//! byte-identical copy of). Out: the directory `out`, replaced whole.
+//!
+//! Steps: refuse an output directory that would swallow the project; write everything into
+//! `.<out>.staging` next to `out`; move the old `out` aside, move the staging directory into
+//! its place, delete the old one. A build that fails before the swap leaves `out` as it was.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{self, Error};
+
+/// One output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// Bytes produced by the build.
+    Bytes(Vec<u8>),
+    /// A byte-identical copy of a source file (snapshots are served as they are).
+    Copy(PathBuf),
+}
+
+/// Every file of the built site, keyed by its path below the site root (`/`-separated,
+/// e.g. `downloads/index.html`). A `BTreeMap`, so the order of writing is stable.
+#[derive(Debug, Default)]
+pub struct Site {
+    /// The files.
+    pub files: BTreeMap<String, Content>,
+}
+
+impl Site {
+    /// Adds a file produced by the build.
+    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), Content::Bytes(bytes.into()));
+    }
+
+    /// Adds a byte-identical copy of `source`.
+    pub fn copy(&mut self, path: impl Into<String>, source: PathBuf) {
+        self.files.insert(path.into(), Content::Copy(source));
+    }
+}
+
+/// Checks that `out` can be replaced without touching the project's sources: it must not be
+/// the project root, contain it, or lie inside `content/`, `data/` or `templates/`.
+pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Error> {
+    let root = absolute(root);
+    let out = absolute(out);
+    let inside_sources = ["content", "data", "templates", "src", ".git"]
+        .iter()
+        .any(|dir| out.starts_with(root.join(dir)));
+    if root.starts_with(&out) || inside_sources {
+        return Err(Error::Usage(format!(
+            "refusing to write the site to {}: it would replace the project's own files",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // Resolve `..` and symlinks where the path exists, so `a/../b` compares as `b`.
+    path.canonicalize().unwrap_or(path)
+}
+
+/// Writes `site` into a staging directory and swaps it in as `out`.
+pub fn write(site: &Site, out: &Path) -> Result<(), Error> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_string());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    error::create_dir_all(parent)?;
+    let staging = parent.join(format!(".{name}.staging"));
+    let old = parent.join(format!(".{name}.old"));
+    error::remove_dir_all(&staging)?;
+    error::remove_dir_all(&old)?;
+    if let Err(e) = write_tree(site, &staging) {
+        let _ = error::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if out.exists() {
+        error::rename(out, &old)?;
+    }
+    if let Err(e) = error::rename(&staging, out) {
+        // Put the previous site back before reporting.
+        let _ = error::rename(&old, out);
+        return Err(e);
+    }
+    error::remove_dir_all(&old)
+}
+
+fn write_tree(site: &Site, dir: &Path) -> Result<(), Error> {
+    error::create_dir_all(dir)?;
+    for (path, content) in &site.files {
+        let target = dir.join(path);
+        match content {
+            Content::Bytes(bytes) => error::write(&target, bytes)?,
+            Content::Copy(source) => error::copy(source, &target)?,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_replace_the_project() {
+        let root = std::env::temp_dir();
+        assert!(check_out_dir(&root, &root).is_err());
+        assert!(check_out_dir(&root.join("x"), &root).is_err());
+        assert!(check_out_dir(&root, &root.join("content/out")).is_err());
+        assert!(check_out_dir(&root, &root.join("public")).is_ok());
+    }
+}

@@ -1,0 +1,158 @@
+//! Tera: the theme's templates and static assets, and rendering pages through them.
+//!
+//! In: the default theme (compiled into the binary from this repository's `templates/`)
+//! overlaid with the project's own `templates/` (a file of the same name replaces the
+//! default one). Out: a [`Theme`] whose templates are compiled once, and rendered pages.
+//!
+//! Templates see `site` (the configuration, `base_path`, the chapter list) as a global, and
+//! each page's own values as `page`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diag::Diagnostic;
+
+/// The default theme: templates and assets, from this repository's `templates/`.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    ("404.html", include_str!("../templates/404.html")),
+];
+
+const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
+    (
+        "assets/style.css",
+        include_bytes!("../templates/assets/style.css"),
+    ),
+    (
+        "assets/folio.js",
+        include_bytes!("../templates/assets/folio.js"),
+    ),
+];
+
+/// A template or asset file of the project's own `templates/` directory.
+#[derive(Debug, Clone)]
+pub struct ThemeFile {
+    /// Its name below `templates/`, `/`-separated (`page.html`, `assets/style.css`).
+    pub name: String,
+    /// Its contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Compiled templates and the static assets to copy.
+pub struct Theme {
+    tera: Tera,
+    /// Asset files by output path (`assets/style.css`).
+    pub assets: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// Compiles the default theme overlaid with the project's files.
+    pub fn load(project_files: Vec<ThemeFile>) -> Result<Theme, Vec<Diagnostic>> {
+        let mut templates: BTreeMap<String, (String, Option<PathBuf>)> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(name, text)| (name.to_string(), (text.to_string(), None)))
+            .collect();
+        let mut assets: BTreeMap<String, Vec<u8>> = DEFAULT_ASSETS
+            .iter()
+            .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+            .collect();
+        let mut errors = Vec::new();
+        for file in project_files {
+            let path = Path::new("templates").join(&file.name);
+            if file.name.starts_with("assets/") {
+                assets.insert(file.name, file.bytes);
+            } else if file.name.ends_with(".html") || file.name.ends_with(".xml") {
+                match String::from_utf8(file.bytes) {
+                    Ok(text) => {
+                        templates.insert(file.name, (text, Some(path)));
+                    }
+                    Err(e) => errors.push(crate::diag::invalid_utf8(
+                        &path,
+                        e.as_bytes(),
+                        e.utf8_error(),
+                    )),
+                }
+            }
+        }
+        let mut tera = Tera::new();
+        let sources = templates
+            .iter()
+            .map(|(name, (text, _))| (name.as_str(), text.as_str()));
+        if let Err(e) = tera.add_raw_templates(sources) {
+            let message = e.to_string();
+            // Name the template the error is about, when the message says which.
+            let file = templates
+                .iter()
+                .find(|(name, _)| message.contains(name.as_str()))
+                .map_or(PathBuf::from("templates"), |(name, (_, path))| {
+                    path.clone()
+                        .unwrap_or_else(|| Path::new("templates").join(name))
+                });
+            errors.push(Diagnostic::file(file, format!("template error: {message}")));
+        }
+        if errors.is_empty() {
+            Ok(Theme { tera, assets })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Renders `template` with `site` and `page` in its context.
+    pub fn render(
+        &self,
+        template: &str,
+        site: &impl Serialize,
+        page: &impl Serialize,
+    ) -> Result<String, Diagnostic> {
+        let mut context = Context::new();
+        context.insert("site", site);
+        context.insert("page", page);
+        self.tera.render(template, &context).map_err(|e| {
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                message.push_str(": ");
+                message.push_str(&cause.to_string());
+                source = cause.source();
+            }
+            Diagnostic::file(
+                Path::new("templates").join(template),
+                format!("cannot render template: {message}"),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_template_replaces_the_default() {
+        let theme = Theme::load(vec![ThemeFile {
+            name: "404.html".into(),
+            bytes: b"gone: {{ page.x }}".to_vec(),
+        }])
+        .unwrap();
+        let out = theme
+            .render("404.html", &(), &serde_json::json!({"x": "<b>"}))
+            .unwrap();
+        assert_eq!(out, "gone: &lt;b&gt;");
+    }
+
+    #[test]
+    fn a_broken_template_is_a_diagnostic_naming_its_file() {
+        let errors = Theme::load(vec![ThemeFile {
+            name: "page.html".into(),
+            bytes: b"{% if %}".to_vec(),
+        }])
+        .err()
+        .unwrap();
+        assert_eq!(errors[0].file, Path::new("templates/page.html"));
+    }
+}

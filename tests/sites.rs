@@ -1,0 +1,99 @@
+//! Fixture sites: one directory per behaviour under `tests/sites/<case>/`, built by the real
+//! binary and compared with golden files under `<case>/expected/`.
+//!
+//! - A case whose `expected/stderr` exists must fail with exit status 1, print exactly that,
+//!   and write nothing.
+//! - Otherwise the build must succeed, and every file under `expected/public/` must equal the
+//!   file of the same path in the output. An expected file the build did not produce fails.
+//!
+//! `UPDATE_EXPECT=1 cargo test --test sites` rewrites the golden files that exist. To pin a
+//! new output file, create it empty under `expected/public/` and run with `UPDATE_EXPECT=1`.
+
+mod common;
+
+use std::path::Path;
+
+use common::{expect_file, folio, repo, stderr, tree, updating};
+
+/// A fixed publication date, so that dates recorded in `folio.lock` are reproducible.
+const EPOCH: &str = "1764201600"; // 2025-11-27
+
+fn run_case(name: &str, args: &[&str]) {
+    let case = repo().join("tests/sites").join(name);
+    let expected = case.join("expected");
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("public");
+    let mut all_args = vec!["build", "--out", out.to_str().unwrap()];
+    all_args.extend_from_slice(args);
+    let output = folio(&case, &all_args, &[("SOURCE_DATE_EPOCH", EPOCH)]);
+    let mut failures = Vec::new();
+    let stderr_file = expected.join("stderr");
+    if stderr_file.exists() {
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{name}: expected the build to fail\n{}",
+            stderr(&output)
+        );
+        failures.extend(expect_file(&stderr_file, stderr(&output).as_bytes()).err());
+        assert!(
+            !out.exists(),
+            "{name}: a failed build wrote {}",
+            out.display()
+        );
+    } else {
+        assert!(
+            output.status.success(),
+            "{name}: build failed\n{}",
+            stderr(&output)
+        );
+        let produced: std::collections::BTreeMap<String, Vec<u8>> =
+            tree(&out).into_iter().collect();
+        for (rel, _) in tree(&expected.join("public")) {
+            let golden = expected.join("public").join(&rel);
+            match produced.get(&rel) {
+                Some(bytes) => failures.extend(expect_file(&golden, bytes).err()),
+                None => failures.push(format!(
+                    "{name}: expected {rel}, which the build did not produce"
+                )),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+macro_rules! cases {
+    ($($test:ident: $dir:literal $(, $arg:literal)*;)*) => {
+        $(
+            #[test]
+            fn $test() {
+                run_case($dir, &[$($arg),*]);
+            }
+        )*
+
+        #[test]
+        fn every_fixture_site_has_a_test() {
+            let listed: std::collections::BTreeSet<&str> = [$($dir),*].into_iter().collect();
+            for entry in std::fs::read_dir(repo().join("tests/sites")).unwrap() {
+                let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+                assert!(listed.contains(name.as_str()), "tests/sites/{name} has no test in tests/sites.rs");
+                assert!(
+                    Path::new(&repo().join("tests/sites").join(&name).join("expected")).is_dir() || updating(),
+                    "tests/sites/{name} has no expected/ directory"
+                );
+            }
+        }
+    };
+}
+
+cases! {
+    renders_chapters_in_reading_order: "basic";
+    links_work_under_a_sub_path: "sub-path";
+    base_url_flag_overrides_the_configuration: "base-url-flag", "--base-url", "https://example.org/report";
+    project_templates_replace_the_default_theme: "template-override";
+    reports_front_matter_errors_at_their_lines: "front-matter-errors";
+    reports_configuration_errors: "config-errors";
+    reports_markdown_that_is_not_utf8: "not-utf8";
+    rejects_pages_with_the_same_url: "duplicate-slug";
+    rejects_unknown_figure_references: "unknown-figure-ref";
+}
