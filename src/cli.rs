@@ -40,6 +40,40 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Publish and list dataset snapshots.
+    Data {
+        #[command(subcommand)]
+        command: DataCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DataCommand {
+    /// Import a CSV file as a new, immutable version of a dataset, and lock it.
+    Add {
+        /// The dataset (its directory under data/ must hold a dataset.toml).
+        dataset: String,
+        /// The CSV file to import.
+        file: PathBuf,
+        /// The new version: an ISO date (2025-11-27) or v<N>.
+        #[arg(long)]
+        version: String,
+        /// When the data was retrieved from its source (YYYY-MM-DD).
+        #[arg(long)]
+        retrieved: Option<String>,
+        /// Notes on this version.
+        #[arg(long)]
+        notes: Option<String>,
+        /// The project directory.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// List datasets, versions, row counts and checksums.
+    List {
+        /// The project directory.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 /// Runs the command line and returns the process exit status.
@@ -75,6 +109,9 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 locked,
                 write: true,
             })?;
+            for note in &summary.notes {
+                println!("{note}");
+            }
             println!("{summary}");
         }
         Command::Check { root } => {
@@ -82,14 +119,41 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 root,
                 out: None,
                 base_url: None,
-                locked: true,
+                locked: false,
                 write: false,
             })?;
+            for note in &summary.notes {
+                println!("would have {note}");
+            }
             println!(
                 "checked {} pages, {} figures, {} datasets: no problems found",
                 summary.pages, summary.figures, summary.datasets
             );
         }
+        Command::Data {
+            command:
+                DataCommand::Add {
+                    dataset,
+                    file,
+                    version,
+                    retrieved,
+                    notes,
+                    root,
+                },
+        } => {
+            let line = crate::add_snapshot(&crate::NewSnapshot {
+                root,
+                dataset,
+                file,
+                version,
+                retrieved,
+                notes,
+            })?;
+            println!("{line}");
+        }
+        Command::Data {
+            command: DataCommand::List { root },
+        } => print!("{}", crate::list_data(&root)?),
     }
     Ok(())
 }

@@ -25,6 +25,8 @@ pub struct Project {
     pub bibliography: Option<SourceFile>,
     /// Files below `templates/`, sorted by path.
     pub theme: Vec<ThemeFile>,
+    /// `folio.lock`, when present.
+    pub lock: Option<SourceFile>,
 }
 
 /// Reads the project at `root`.
@@ -66,10 +68,16 @@ pub fn load(root: &Path) -> Result<Project, Error> {
             bytes: error::read(&path)?,
         });
     }
+    let lock = if root.join(crate::lock::FILE).is_file() {
+        read_text(root, Path::new(crate::lock::FILE), &mut errors)?
+    } else {
+        None
+    };
     if !errors.is_empty() {
         return Err(errors.into());
     }
     Ok(Project {
+        lock,
         root: root.to_path_buf(),
         config: config.expect("folio.toml was read or reported"),
         content,

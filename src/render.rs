@@ -21,6 +21,9 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("page.html", include_str!("../templates/page.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("data.html", include_str!("../templates/data.html")),
+    ("dataset.html", include_str!("../templates/dataset.html")),
+    ("snapshot.html", include_str!("../templates/snapshot.html")),
 ];
 
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[

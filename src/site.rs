@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::Page;
+use crate::data::{Changes, Dataset, Registry, Snapshot};
 use crate::diag::Diagnostic;
+use crate::lock::Lock;
 use crate::markdown::{Rendered, TocEntry};
 use crate::output::Site;
 use crate::render::Theme;
@@ -20,6 +22,10 @@ pub struct Report {
     pub config: Config,
     /// Pages in reading order, each with its rendered body.
     pub pages: Vec<(Page, Rendered)>,
+    /// Datasets and their snapshots.
+    pub data: Registry,
+    /// The lock as this build leaves it (publication dates).
+    pub lock: Lock,
 }
 
 /// What every template sees as `site`.
@@ -119,6 +125,18 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
             Err(e) => errors.push(e),
         }
     }
+    for (path, template, view) in data_pages(report, &base_path) {
+        match theme.render(template, &site_view, &view) {
+            Ok(html) => site.add(path, html),
+            Err(e) => errors.push(e),
+        }
+    }
+    for snapshot in report.data.snapshots() {
+        site.copy(
+            format!("data/{}/{}.csv", snapshot.dataset, snapshot.version),
+            snapshot.full_path.clone(),
+        );
+    }
     match theme.render("404.html", &site_view, &()) {
         Ok(html) => site.add("404.html", html),
         Err(e) => errors.push(e),
@@ -160,4 +178,226 @@ fn sitemap(config: &Config, site: &Site) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+/// How many rows a snapshot's page previews.
+const PREVIEW_ROWS: usize = 10;
+
+/// A dataset as its pages show it.
+#[derive(Serialize)]
+struct DatasetView<'a> {
+    name: &'a str,
+    title: &'a str,
+    description: &'a str,
+    source: &'a str,
+    source_url: &'a str,
+    license: &'a str,
+    key: &'a [String],
+    url: String,
+    canonical: String,
+    columns: Vec<ColumnView<'a>>,
+    versions: Vec<VersionView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ColumnView<'a> {
+    name: &'a str,
+    kind: &'static str,
+    unit: &'a str,
+    digits: Option<u8>,
+    description: &'a str,
+    inferred: bool,
+}
+
+#[derive(Serialize)]
+struct VersionView<'a> {
+    version: &'a str,
+    url: String,
+    csv_url: String,
+    sha256: &'a str,
+    size: u64,
+    rows: usize,
+    columns: usize,
+    retrieved: Option<&'a str>,
+    published: Option<&'a str>,
+    notes: &'a str,
+}
+
+/// A snapshot's own page.
+#[derive(Serialize)]
+struct SnapshotView<'a> {
+    dataset: &'a DatasetView<'a>,
+    version: &'a VersionView<'a>,
+    title: String,
+    summary: String,
+    url: String,
+    canonical: String,
+    latest: &'a VersionView<'a>,
+    preview: Preview,
+    changes: Option<Changes>,
+}
+
+#[derive(Serialize)]
+struct Preview {
+    columns: Vec<(String, bool)>,
+    rows: Vec<Vec<String>>,
+    more: usize,
+}
+
+fn version_view<'a>(
+    dataset: &'a Dataset,
+    snapshot: &'a Snapshot,
+    lock: &'a Lock,
+    base_path: &str,
+) -> VersionView<'a> {
+    let meta = dataset.meta.versions.get(&snapshot.version);
+    VersionView {
+        version: &snapshot.version,
+        url: format!("{base_path}data/{}/{}/", dataset.name, snapshot.version),
+        csv_url: format!("{base_path}data/{}/{}.csv", dataset.name, snapshot.version),
+        sha256: &snapshot.sha256,
+        size: snapshot.size,
+        rows: snapshot.table.rows(),
+        columns: snapshot.table.columns.len(),
+        retrieved: meta
+            .and_then(|m| m.retrieved.as_ref())
+            .map(|d| d.0.as_str()),
+        published: lock
+            .snapshot(&dataset.name, &snapshot.version)
+            .map(|s| s.published.as_str()),
+        notes: meta.map_or("", |m| m.notes.as_str()),
+    }
+}
+
+fn dataset_view<'a>(dataset: &'a Dataset, report: &'a Report, base_path: &str) -> DatasetView<'a> {
+    // Columns as the latest snapshot has them, declared ones first in header order.
+    let columns = dataset
+        .snapshots
+        .last()
+        .map(|s| {
+            s.table
+                .columns
+                .iter()
+                .map(|c| ColumnView {
+                    name: &c.name,
+                    kind: c.kind.name(),
+                    unit: c.unit(),
+                    digits: c.meta.as_ref().and_then(|m| m.digits),
+                    description: c.meta.as_ref().map_or("", |m| m.description.as_str()),
+                    inferred: c.meta.is_none(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let path = format!("data/{}/", dataset.name);
+    DatasetView {
+        name: &dataset.name,
+        title: &dataset.meta.title,
+        description: &dataset.meta.description,
+        source: &dataset.meta.source,
+        source_url: &dataset.meta.source_url,
+        license: &dataset.meta.license,
+        key: &dataset.meta.key,
+        url: format!("{base_path}{path}"),
+        canonical: format!("{}{path}", report.config.base_url),
+        columns,
+        versions: dataset
+            .snapshots
+            .iter()
+            .map(|s| version_view(dataset, s, &report.lock, base_path))
+            .collect(),
+    }
+}
+
+/// `/data/`, `/data/<dataset>/` and `/data/<dataset>/<version>/`, as (path, template, view).
+fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, serde_json::Value)> {
+    let views: Vec<DatasetView<'_>> = report
+        .data
+        .datasets
+        .values()
+        .map(|d| dataset_view(d, report, base_path))
+        .collect();
+    let mut pages = Vec::new();
+    if views.is_empty() {
+        return pages;
+    }
+    pages.push((
+        "data/index.html".to_string(),
+        "data.html",
+        serde_json::json!({
+            "title": "Data",
+            "summary": "Every dataset behind this report, with every published version.",
+            "url": format!("{base_path}data/"),
+            "canonical": format!("{}data/", report.config.base_url),
+            "datasets": &views,
+        }),
+    ));
+    for (dataset, view) in report.data.datasets.values().zip(&views) {
+        pages.push((
+            format!("data/{}/index.html", dataset.name),
+            "dataset.html",
+            serde_json::json!({
+                "title": view.title,
+                "summary": view.description,
+                "url": view.url,
+                "canonical": view.canonical,
+                "dataset": view,
+            }),
+        ));
+        let latest = view
+            .versions
+            .last()
+            .expect("a dataset page lists its versions");
+        for (i, (snapshot, version)) in dataset.snapshots.iter().zip(&view.versions).enumerate() {
+            let changes = i
+                .checked_sub(1)
+                .map(|p| crate::data::diff(&dataset.snapshots[p], snapshot, &dataset.meta.key));
+            let page = SnapshotView {
+                dataset: view,
+                version,
+                title: format!("{} @ {}", dataset.meta.title, snapshot.version),
+                summary: format!(
+                    "Version {} of {}: {} rows, SHA-256 {}.",
+                    snapshot.version,
+                    dataset.meta.title,
+                    snapshot.table.rows(),
+                    snapshot.sha256
+                ),
+                url: version.url.clone(),
+                canonical: format!(
+                    "{}data/{}/{}/",
+                    report.config.base_url, dataset.name, snapshot.version
+                ),
+                latest,
+                preview: preview(snapshot),
+                changes,
+            };
+            pages.push((
+                format!("data/{}/{}/index.html", dataset.name, snapshot.version),
+                "snapshot.html",
+                serde_json::to_value(&page).expect("views serialise"),
+            ));
+        }
+    }
+    pages
+}
+
+fn preview(snapshot: &Snapshot) -> Preview {
+    let table = &snapshot.table;
+    let shown = table.rows().min(PREVIEW_ROWS);
+    Preview {
+        columns: table
+            .columns
+            .iter()
+            .map(|c| (c.name.clone(), c.kind.is_numeric()))
+            .collect(),
+        rows: (0..shown)
+            .map(|r| {
+                (0..table.columns.len())
+                    .map(|c| table.cell(r, c).to_string())
+                    .collect()
+            })
+            .collect(),
+        more: table.rows() - shown,
+    }
 }

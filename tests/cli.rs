@@ -18,7 +18,11 @@ fn usage_errors_exit_with_status_2() {
     assert_eq!(output.status.code(), Some(2));
     let output = folio(dir.path(), &["build", "--root", "no-such-dir"], &[]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("no folio.toml in no-such-dir"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no folio.toml in no-such-dir"),
+        "{}",
+        stderr(&output)
+    );
     let output = folio(dir.path(), &["build", "--base-url", "not a url"], &[]);
     assert_eq!(output.status.code(), Some(2));
 }
@@ -31,7 +35,8 @@ fn summary_line_ends_every_build() {
     let out = stdout(&output);
     let last = out.lines().last().unwrap();
     assert!(
-        last.starts_with("built 3 pages, 0 figures (0 versions), 0 datasets in ") && last.ends_with(" ms"),
+        last.starts_with("built 3 pages, 0 figures (0 versions), 0 datasets in ")
+            && last.ends_with(" ms"),
         "{last}"
     );
 }
@@ -59,7 +64,11 @@ fn a_failed_build_leaves_the_output_untouched() {
     .unwrap();
     let output = folio(dir.path(), &["build"], &[]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("content/01-first.md:3:1"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("content/01-first.md:3:1"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(tree(&dir.path().join("public")), before);
     // No staging directory is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
@@ -107,13 +116,24 @@ fn check_reports_problems_and_writes_nothing() {
 fn committed_public_equals_a_fresh_build() {
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("public");
-    let output = folio(&repo(), &["build", "--locked", "--out", out.to_str().unwrap()], &[]);
+    let output = folio(
+        &repo(),
+        &["build", "--locked", "--out", out.to_str().unwrap()],
+        &[],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let fresh = tree(&out);
     let committed = tree(&repo().join("public"));
     let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&committed), names(&fresh), "public/ lists other files than a fresh build: run `cargo run --release -- build`");
+    assert_eq!(
+        names(&committed),
+        names(&fresh),
+        "public/ lists other files than a fresh build: run `cargo run --release -- build`"
+    );
     for ((name, a), (_, b)) in committed.iter().zip(&fresh) {
-        assert!(a == b, "public/{name} differs from a fresh build: run `cargo run --release -- build`");
+        assert!(
+            a == b,
+            "public/{name} differs from a fresh build: run `cargo run --release -- build`"
+        );
     }
 }

@@ -1,0 +1,1126 @@
+//! Datasets and their versioned CSV snapshots.
+//!
+//! In: `data/<dataset>/dataset.toml` and `data/<dataset>/<version>.csv`. Out: a
+//! [`Registry`] of datasets, each with its metadata and its snapshots parsed once into a
+//! [`Table`] of typed columns, with the SHA-256 of each file; or diagnostics naming file,
+//! line and column.
+//!
+//! Steps, per snapshot (snapshots are read in parallel): stream the file through SHA-256
+//! and the csv reader (never holding the raw file in memory), check UTF-8, check every row
+//! has as many cells as the header, check declared columns exist and each of their cells
+//! parses as the declared type, and infer a type for undeclared columns.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Diagnostic, Source};
+use crate::error::Error;
+
+/// The type of a column's cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnType {
+    /// Any text.
+    String,
+    /// A whole number (`i64`).
+    Integer,
+    /// A decimal number (finite `f64`).
+    Number,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    Date,
+}
+
+impl ColumnType {
+    /// The name used in `dataset.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColumnType::String => "string",
+            ColumnType::Integer => "integer",
+            ColumnType::Number => "number",
+            ColumnType::Date => "date",
+        }
+    }
+
+    /// True for integer and number columns.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, ColumnType::Integer | ColumnType::Number)
+    }
+
+    /// True when `cell` (not empty) is a valid value of this type.
+    pub fn accepts(self, cell: &str) -> bool {
+        match self {
+            ColumnType::String => true,
+            ColumnType::Integer => cell.parse::<i64>().is_ok(),
+            ColumnType::Number => parse_number(cell).is_some(),
+            ColumnType::Date => parse_date(cell).is_some(),
+        }
+    }
+}
+
+/// A finite number; `NaN` and `inf` are not numbers in a dataset.
+pub fn parse_number(cell: &str) -> Option<f64> {
+    let first = cell.bytes().next()?;
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return None;
+    }
+    cell.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as (year, month, day), month and day 0 when absent.
+pub fn parse_date(cell: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = cell.split('-');
+    let year = parts.next().filter(|y| y.len() == 4)?.parse::<i32>().ok()?;
+    let number = |p: Option<&str>| -> Option<u32> {
+        p.filter(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()))?
+            .parse()
+            .ok()
+    };
+    let (month, day) = match (parts.next(), parts.next()) {
+        (None, _) => (0, 0),
+        (Some(m), None) => (number(Some(m)).filter(|m| (1..=12).contains(m))?, 0),
+        (Some(m), Some(d)) => {
+            let month = number(Some(m)).filter(|m| (1..=12).contains(m))?;
+            let day = number(Some(d)).filter(|d| *d >= 1 && *d <= days_in_month(year, month))?;
+            (month, day)
+        }
+    };
+    if parts.next().is_some() || !cell.bytes().next()?.is_ascii_digit() {
+        return None;
+    }
+    Some((year, month, day))
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A column as described in `dataset.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnMeta {
+    /// The cells' type. Required.
+    #[serde(rename = "type")]
+    pub kind: ColumnType,
+    /// The unit, e.g. `%`, `USD`, `downloads`. Default: none.
+    #[serde(default)]
+    pub unit: String,
+    /// Decimal places shown. Default: the cell as written.
+    #[serde(default)]
+    pub digits: Option<u8>,
+    /// What the column holds. Default: empty.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Notes on one version of a dataset, in `dataset.toml` under `[versions."<v>"]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionMeta {
+    /// When the data was retrieved from its source (`YYYY-MM-DD`). Default: none.
+    #[serde(default)]
+    pub retrieved: Option<TomlDate>,
+    /// What is new or special in this version. Default: empty.
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A date written in TOML either as a date (`2025-11-27`) or as a string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct TomlDate(pub String);
+
+impl<'de> Deserialize<'de> for TomlDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = toml::Value::deserialize(deserializer)?;
+        let text = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Datetime(d) => d.to_string(),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "expected a date, found {}",
+                    other.type_str()
+                )));
+            }
+        };
+        match parse_date(&text) {
+            Some((_, m, d)) if m > 0 && d > 0 => Ok(TomlDate(text)),
+            _ => Err(serde::de::Error::custom(format!(
+                "{text:?} is not a date of the form YYYY-MM-DD"
+            ))),
+        }
+    }
+}
+
+/// `dataset.toml`: what a dataset is, once for all its versions.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetMeta {
+    /// The dataset's title. Required.
+    pub title: String,
+    /// What it holds and how it was made. Default: empty.
+    #[serde(default)]
+    pub description: String,
+    /// Who published the data. Default: empty.
+    #[serde(default)]
+    pub source: String,
+    /// Where the source publishes it. Default: empty.
+    #[serde(default)]
+    pub source_url: String,
+    /// The data's licence or terms of use. Default: empty.
+    #[serde(default)]
+    pub license: String,
+    /// Columns that identify a row, for telling changed rows from added and removed ones
+    /// between versions. Default: none (rows are compared whole).
+    #[serde(default)]
+    pub key: Vec<String>,
+    /// Declared columns. Default: none (all inferred).
+    #[serde(default)]
+    pub columns: BTreeMap<String, ColumnMeta>,
+    /// Notes per version. Default: none.
+    #[serde(default)]
+    pub versions: BTreeMap<String, VersionMeta>,
+}
+
+/// A column of a snapshot: its name, its type, and whether the type was declared.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// The header cell.
+    pub name: String,
+    /// Declared, or inferred from the cells.
+    pub kind: ColumnType,
+    /// The declaration in `dataset.toml`, when there is one.
+    pub meta: Option<ColumnMeta>,
+}
+
+impl Column {
+    /// The unit, when declared.
+    pub fn unit(&self) -> &str {
+        self.meta.as_ref().map_or("", |m| m.unit.as_str())
+    }
+
+    /// Formats a cell for a reader: numbers with the declared digits, thousands separated,
+    /// and the unit. An empty cell is a missing value and shows as `–`.
+    pub fn format(&self, cell: &str) -> String {
+        if cell.is_empty() {
+            return "–".to_string();
+        }
+        let digits = self.meta.as_ref().and_then(|m| m.digits);
+        let number = match (self.kind.is_numeric(), parse_number(cell)) {
+            (true, Some(v)) => match digits {
+                Some(d) => group_thousands(&format!("{v:.*}", d as usize)),
+                None => group_thousands(cell),
+            },
+            _ => return cell.to_string(),
+        };
+        match self.unit() {
+            "" => number,
+            "%" => format!("{number}%"),
+            unit => format!("{number} {unit}"),
+        }
+    }
+}
+
+/// `1234567.5` -> `1,234,567.5`; numbers below 10,000 are left as they are.
+fn group_thousands(number: &str) -> String {
+    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    if int.len() <= 4 || !int.bytes().all(|b| b.is_ascii_digit()) {
+        return number.to_string();
+    }
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A snapshot's cells, row by row, in one string: cell `(row, col)` ends at
+/// `ends[row * width + col]`. One allocation for the text and one for the offsets keeps a
+/// large snapshot close to its file size in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// The columns, in header order.
+    pub columns: Vec<Column>,
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Table {
+    /// The number of data rows.
+    pub fn rows(&self) -> usize {
+        if self.columns.is_empty() {
+            0
+        } else {
+            self.ends.len() / self.columns.len()
+        }
+    }
+
+    /// The cell at `row`, `col` exactly as written in the CSV (unquoted).
+    pub fn cell(&self, row: usize, col: usize) -> &str {
+        let i = row * self.columns.len() + col;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    /// The index of the column called `name`.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// The column names, for hints.
+    pub fn column_names(&self) -> String {
+        self.columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// One published version of a dataset.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The dataset's name.
+    pub dataset: String,
+    /// The version: an ISO date or `v<N>`.
+    pub version: String,
+    /// The file, relative to the project root.
+    pub path: PathBuf,
+    /// The file on disk.
+    pub full_path: PathBuf,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+    /// The file's size in bytes.
+    pub size: u64,
+    /// The parsed cells.
+    pub table: Table,
+}
+
+impl Snapshot {
+    /// `dataset@version`.
+    pub fn id(&self) -> String {
+        format!("{}@{}", self.dataset, self.version)
+    }
+}
+
+/// A dataset: its metadata and its snapshots, oldest version first.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// The directory name: a slug.
+    pub name: String,
+    /// `dataset.toml`.
+    pub meta: DatasetMeta,
+    /// Snapshots in version order.
+    pub snapshots: Vec<Snapshot>,
+}
+
+impl Dataset {
+    /// The snapshot of `version`.
+    pub fn snapshot(&self, version: &str) -> Option<&Snapshot> {
+        self.snapshots.iter().find(|s| s.version == version)
+    }
+
+    /// The versions, for hints.
+    pub fn version_list(&self) -> String {
+        self.snapshots
+            .iter()
+            .map(|s| s.version.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Every dataset of the project, by name.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    /// Datasets by name (sorted).
+    pub datasets: BTreeMap<String, Dataset>,
+}
+
+impl Registry {
+    /// Every snapshot, in (dataset, version) order.
+    pub fn snapshots(&self) -> impl Iterator<Item = &Snapshot> {
+        self.datasets.values().flat_map(|d| d.snapshots.iter())
+    }
+
+    /// Finds `dataset@version`, or says why not with a hint.
+    pub fn resolve(&self, reference: &str) -> Result<&Snapshot, (String, Option<String>)> {
+        let Some((name, version)) = reference.split_once('@') else {
+            return Err((
+                format!("{reference:?} does not name a version"),
+                Some(format!(
+                    "write dataset@version; there is no implicit latest{}",
+                    self.datasets
+                        .get(reference)
+                        .map(|d| format!(" (versions: {})", d.version_list()))
+                        .unwrap_or_default()
+                )),
+            ));
+        };
+        let Some(dataset) = self.datasets.get(name) else {
+            let names: Vec<&str> = self.datasets.keys().map(String::as_str).collect();
+            return Err((
+                format!("unknown dataset {name:?}"),
+                Some(if names.is_empty() {
+                    "there are no datasets in data/".to_string()
+                } else {
+                    format!("datasets are {}", names.join(", "))
+                }),
+            ));
+        };
+        dataset.snapshot(version).ok_or_else(|| {
+            (
+                format!("unknown version {version:?} of dataset {name:?}"),
+                Some(format!("versions are {}", dataset.version_list())),
+            )
+        })
+    }
+}
+
+/// True for a version name: an ISO date `YYYY-MM-DD` or `v<N>` (N from 1, no leading zero).
+pub fn is_version(name: &str) -> bool {
+    if let Some(n) = name.strip_prefix('v') {
+        return !n.is_empty()
+            && !n.starts_with('0')
+            && n.len() < 10
+            && n.bytes().all(|b| b.is_ascii_digit());
+    }
+    name.len() == 10 && matches!(parse_date(name), Some((_, m, d)) if m > 0 && d > 0)
+}
+
+/// Orders versions: dates by date, then `v<N>` by N.
+pub fn version_order(version: &str) -> (u8, u64, String) {
+    match version
+        .strip_prefix('v')
+        .and_then(|n| n.parse::<u64>().ok())
+    {
+        Some(n) => (1, n, String::new()),
+        None => (0, 0, version.to_string()),
+    }
+}
+
+/// Loads every dataset below `root/data`.
+pub fn load(root: &Path) -> Result<Registry, Error> {
+    let mut errors = Vec::new();
+    let data_dir = root.join("data");
+    let mut jobs = Vec::new();
+    let mut metas = BTreeMap::new();
+    if data_dir.is_dir() {
+        for entry in crate::error::sorted_entries(&data_dir)? {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel_dir = Path::new("data").join(&name);
+            if name.starts_with('.') || !entry.path().is_dir() {
+                continue;
+            }
+            if !crate::content::is_slug(&name) {
+                errors.push(
+                    Diagnostic::file(&rel_dir, format!("dataset name {name:?} is not a slug"))
+                        .with_hint(
+                            "rename the directory with lowercase letters, digits and hyphens",
+                        ),
+                );
+                continue;
+            }
+            let Some(meta) = load_meta(root, &rel_dir, &mut errors)? else {
+                continue;
+            };
+            let mut found = Vec::new();
+            let files = crate::project::walk(root, &rel_dir.to_string_lossy(), 1, &mut errors)?;
+            for (rel, full) in files {
+                let file_name = rel
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                let Some(version) = file_name.strip_suffix(".csv") else {
+                    continue;
+                };
+                if !is_version(version) {
+                    errors.push(
+                        Diagnostic::file(&rel, format!("{version:?} is not a version name"))
+                            .with_hint("name snapshots <YYYY-MM-DD>.csv or v<N>.csv, e.g. 2025-11-27.csv or v1.csv"),
+                    );
+                    continue;
+                }
+                found.push(version.to_string());
+                jobs.push((name.clone(), version.to_string(), rel, full));
+            }
+            let toml_path = rel_dir.join("dataset.toml");
+            for version in meta.versions.keys() {
+                if !found.contains(version) {
+                    errors.push(
+                        Diagnostic::file(
+                            &toml_path,
+                            format!("version {version:?} is described but data/{name}/{version}.csv does not exist"),
+                        )
+                        .with_hint("add the snapshot with `folio data add`, or remove its [versions] entry"),
+                    );
+                }
+            }
+            for key in &meta.key {
+                if !meta.columns.contains_key(key) {
+                    errors.push(
+                        Diagnostic::file(&toml_path, format!("key column {key:?} is not declared"))
+                            .with_hint("declare it under [columns]"),
+                    );
+                }
+            }
+            metas.insert(name, meta);
+        }
+    }
+    let results: Vec<_> = jobs
+        .into_par_iter()
+        .map(|(name, version, rel, full)| {
+            let meta = &metas[&name];
+            read_snapshot(&full, &rel, meta).map(|(table, sha256, size)| Snapshot {
+                dataset: name,
+                version,
+                path: rel,
+                full_path: full,
+                sha256,
+                size,
+                table,
+            })
+        })
+        .collect();
+    let mut datasets: BTreeMap<String, Dataset> = metas
+        .into_iter()
+        .map(|(name, meta)| {
+            let dataset = Dataset {
+                name: name.clone(),
+                meta,
+                snapshots: Vec::new(),
+            };
+            (name, dataset)
+        })
+        .collect();
+    for result in results {
+        match result {
+            Ok(snapshot) => datasets
+                .get_mut(&snapshot.dataset)
+                .expect("a snapshot's dataset was loaded")
+                .snapshots
+                .push(snapshot),
+            Err(SnapshotError::Content(e)) => errors.extend(e),
+            Err(SnapshotError::Io(e)) => return Err(e),
+        }
+    }
+    for dataset in datasets.values_mut() {
+        dataset.snapshots.sort_by_key(|s| version_order(&s.version));
+    }
+    if errors.is_empty() {
+        Ok(Registry { datasets })
+    } else {
+        Err(errors.into())
+    }
+}
+
+/// Reads and validates `dataset.toml`.
+pub fn load_meta(
+    root: &Path,
+    rel_dir: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Result<Option<DatasetMeta>, Error> {
+    let toml_path = rel_dir.join("dataset.toml");
+    if !root.join(&toml_path).is_file() {
+        errors.push(
+            Diagnostic::file(rel_dir, "this dataset has no dataset.toml")
+                .with_hint("describe it in dataset.toml: title, description, source, source_url, license, [columns]"),
+        );
+        return Ok(None);
+    }
+    let Some(file) = crate::project::read_text(root, &toml_path, errors)? else {
+        return Ok(None);
+    };
+    parse_meta(&toml_path, &file.text)
+        .map_err(|e| errors.push(e))
+        .map_or(Ok(None), |m| Ok(Some(m)))
+}
+
+/// Parses the text of a `dataset.toml`.
+pub fn parse_meta(path: &Path, text: &str) -> Result<DatasetMeta, Diagnostic> {
+    let source = Source::new(path, text);
+    let meta: DatasetMeta = toml::from_str(text)
+        .map_err(|e| crate::diag::toml_error(&source, "invalid dataset.toml", &e))?;
+    if let Some(bad) = meta.versions.keys().find(|v| !is_version(v)) {
+        let offset = text.find(bad.as_str()).unwrap_or(0);
+        return Err(source
+            .error_at(offset, format!("{bad:?} is not a version name"))
+            .with_hint("versions are ISO dates (2025-11-27) or v<N> (v1)"));
+    }
+    Ok(meta)
+}
+
+/// Why a snapshot could not be read.
+pub enum SnapshotError {
+    /// Problems in the file.
+    Content(Vec<Diagnostic>),
+    /// The file could not be read.
+    Io(Error),
+}
+
+/// A problem found while reading a snapshot: its line, the cell's field index when it is
+/// about one cell, what is wrong and a hint.
+struct Problem {
+    line: u64,
+    field: Option<usize>,
+    message: String,
+    hint: Option<String>,
+}
+
+impl Problem {
+    fn new(line: u64, message: impl Into<String>, hint: Option<String>) -> Self {
+        Problem {
+            line,
+            field: None,
+            message: message.into(),
+            hint,
+        }
+    }
+}
+
+/// At most this many bad cells are reported per column; the rest are counted.
+const CELL_ERRORS_PER_COLUMN: usize = 3;
+
+/// Hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+}
+
+/// Reads a snapshot file, validates it against `meta`, and returns its table, SHA-256 and
+/// size. `rel` is the path diagnostics name.
+pub fn read_snapshot(
+    full: &Path,
+    rel: &Path,
+    meta: &DatasetMeta,
+) -> Result<(Table, String, u64), SnapshotError> {
+    let file = std::fs::File::open(full).map_err(|source| {
+        SnapshotError::Io(Error::Io {
+            action: "read",
+            path: full.to_path_buf(),
+            source,
+        })
+    })?;
+    let mut hashing = Hashing {
+        inner: std::io::BufReader::with_capacity(1 << 16, file),
+        hasher: Sha256::new(),
+        size: 0,
+    };
+    let size_hint = std::fs::metadata(full).map(|m| m.len()).unwrap_or(0);
+    let mut problems: Vec<Problem> = Vec::new();
+    let table = {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&mut hashing);
+        parse_table(&mut reader, meta, size_hint, &mut problems)
+    };
+    // Hash whatever the csv reader did not consume (it stops at the first hard error).
+    let mut rest = Vec::new();
+    if let Err(source) = hashing.read_to_end(&mut rest) {
+        return Err(SnapshotError::Io(Error::Io {
+            action: "read",
+            path: full.to_path_buf(),
+            source,
+        }));
+    }
+    if !problems.is_empty() {
+        return Err(SnapshotError::Content(located(full, rel, problems)));
+    }
+    let digest = hashing.hasher.finalize();
+    let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
+    Ok((table, sha256, hashing.size))
+}
+
+/// Turns (line, message, hint) problems into diagnostics with the offending line, read
+/// again from the file only now that something is wrong.
+fn located(full: &Path, rel: &Path, problems: Vec<Problem>) -> Vec<Diagnostic> {
+    let text = std::fs::read(full)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    problems
+        .into_iter()
+        .map(|p| {
+            let snippet = (p.line > 0)
+                .then(|| lines.get(p.line as usize - 1).copied())
+                .flatten();
+            Diagnostic {
+                file: rel.to_path_buf(),
+                line: p.line as usize,
+                col: p.field.zip(snippet).map_or(0, |(f, l)| field_column(l, f)),
+                message: p.message,
+                snippet: snippet.map(str::to_string),
+                hint: p.hint,
+            }
+        })
+        .collect()
+}
+
+/// The 1-based character column where field `index` of a CSV line starts.
+fn field_column(line: &str, index: usize) -> usize {
+    let mut field = 0;
+    let mut quoted = false;
+    for (col, c) in line.chars().enumerate() {
+        if field == index {
+            return col + 1;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => field += 1,
+            _ => {}
+        }
+    }
+    line.chars().count() + 1
+}
+
+fn parse_table<R: Read>(
+    reader: &mut csv::Reader<R>,
+    meta: &DatasetMeta,
+    size_hint: u64,
+    problems: &mut Vec<Problem>,
+) -> Table {
+    let mut record = csv::ByteRecord::new();
+    let mut table = Table::default();
+    // The header.
+    match reader.read_byte_record(&mut record) {
+        Ok(true) => {}
+        Ok(false) => {
+            problems.push(Problem::new(
+                0,
+                "the snapshot is empty: it has no header row",
+                Some("the first line names the columns".into()),
+            ));
+            return table;
+        }
+        Err(e) => {
+            problems.push(csv_problem(&e));
+            return table;
+        }
+    }
+    let header_line = record.position().map_or(1, |p| p.line());
+    if std::str::from_utf8(record.as_slice()).is_err() {
+        problems.push(Problem::new(
+            header_line,
+            "the header row is not valid UTF-8",
+            Some("save the file as UTF-8".into()),
+        ));
+        return table;
+    }
+    let names: Vec<String> = record
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).trim().to_string())
+        .collect();
+    for (i, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            problems.push(Problem::new(
+                header_line,
+                format!("column {} has no name in the header row", i + 1),
+                None,
+            ));
+        } else if names[..i].contains(name) {
+            problems.push(Problem::new(
+                header_line,
+                format!("column {name:?} appears twice in the header row"),
+                None,
+            ));
+        }
+    }
+    for declared in meta.columns.keys() {
+        if !names.contains(declared) {
+            problems.push(Problem::new(
+                header_line,
+                format!("declared column {declared:?} is missing from this snapshot"),
+                Some(format!("the header has {}", names.join(", "))),
+            ));
+        }
+    }
+    let width = names.len();
+    let declared: Vec<Option<ColumnType>> = names
+        .iter()
+        .map(|n| meta.columns.get(n).map(|c| c.kind))
+        .collect();
+    // For undeclared columns: can every non-empty cell be an integer, a number?
+    let mut could_be: Vec<(bool, bool)> = vec![(true, true); width];
+    let mut bad_cells = vec![0usize; width];
+    table.text.reserve(size_hint as usize);
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                problems.push(csv_problem(&e));
+                break;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() != width {
+            if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
+                continue; // A blank line.
+            }
+            problems.push(ragged(line, record.len(), width));
+            continue;
+        }
+        let Ok(row) = std::str::from_utf8(record.as_slice()) else {
+            let e = std::str::from_utf8(record.as_slice()).unwrap_err();
+            let byte = record.as_slice()[e.valid_up_to()];
+            problems.push(Problem::new(
+                line,
+                format!("this row is not valid UTF-8 (byte 0x{byte:02X})"),
+                Some("save the file as UTF-8".into()),
+            ));
+            continue;
+        };
+        let mut start = 0;
+        for col in 0..width {
+            let end = record.range(col).map_or(start, |r| r.end);
+            let cell = &row[start..end];
+            start = end;
+            if cell.is_empty() {
+                continue;
+            }
+            match declared[col] {
+                Some(kind) if !kind.accepts(cell) => {
+                    bad_cells[col] += 1;
+                    if bad_cells[col] <= CELL_ERRORS_PER_COLUMN {
+                        problems.push(Problem {
+                            field: Some(col),
+                            ..Problem::new(
+                                line,
+                                format!(
+                                    "{cell:?} in column {:?} is not a valid {}",
+                                    names[col],
+                                    kind.name()
+                                ),
+                                Some(type_hint(kind)),
+                            )
+                        });
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    let (int, num) = &mut could_be[col];
+                    if *int && cell.parse::<i64>().is_err() {
+                        *int = false;
+                    }
+                    if *num && !*int && parse_number(cell).is_none() {
+                        *num = false;
+                    }
+                }
+            }
+        }
+        let before = table.text.len();
+        if before + row.len() > u32::MAX as usize {
+            problems.push(Problem::new(
+                line,
+                "the snapshot is too large (over 4 GiB of cells)",
+                None,
+            ));
+            break;
+        }
+        table.text.push_str(row);
+        for col in 0..width {
+            let end = record.range(col).map_or(0, |r| r.end);
+            table.ends.push((before + end) as u32);
+        }
+    }
+    for (col, &n) in bad_cells.iter().enumerate() {
+        if n > CELL_ERRORS_PER_COLUMN {
+            problems.push(Problem::new(
+                0,
+                format!(
+                    "{} more cells in column {:?} are not valid",
+                    n - CELL_ERRORS_PER_COLUMN,
+                    names[col]
+                ),
+                None,
+            ));
+        }
+    }
+    table.columns = names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let meta = meta.columns.get(&name).cloned();
+            let kind = match (&meta, could_be[i]) {
+                (Some(m), _) => m.kind,
+                (None, (true, _)) => ColumnType::Integer,
+                (None, (_, true)) => ColumnType::Number,
+                _ => ColumnType::String,
+            };
+            Column { name, kind, meta }
+        })
+        .collect();
+    table.text.shrink_to_fit();
+    table
+}
+
+fn ragged(line: u64, len: usize, width: usize) -> Problem {
+    let cells = |n: usize| format!("{n} cell{}", if n == 1 { "" } else { "s" });
+    Problem::new(
+        line,
+        format!(
+            "this row has {} but the header has {}",
+            cells(len),
+            cells(width)
+        ),
+        Some("every row needs one cell per column; quote cells that contain commas".into()),
+    )
+}
+
+fn type_hint(kind: ColumnType) -> String {
+    match kind {
+        ColumnType::String => String::new(),
+        ColumnType::Integer => "an integer is digits with an optional sign, e.g. 1150000000; leave the cell empty for a missing value".into(),
+        ColumnType::Number => "a number is written like 17.1 or -0.5 or 1e9, without units or thousands separators; leave the cell empty for a missing value".into(),
+        ColumnType::Date => "a date is YYYY, YYYY-MM or YYYY-MM-DD; leave the cell empty for a missing value".into(),
+    }
+}
+
+fn csv_problem(error: &csv::Error) -> Problem {
+    let line = error.position().map_or(0, |p| p.line());
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => ragged(line, *len as usize, *expected_len as usize),
+        _ => Problem::new(line, format!("cannot read CSV: {error}"), None),
+    }
+}
+
+/// How a version differs from the one before it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Changes {
+    /// The version compared against.
+    pub previous: String,
+    /// Rows only in this version.
+    pub added: usize,
+    /// Rows only in the previous version.
+    pub removed: usize,
+    /// Rows with the same key and other values (only with a declared `key`).
+    pub changed: usize,
+    /// Columns only in this version.
+    pub columns_added: Vec<String>,
+    /// Columns only in the previous version.
+    pub columns_removed: Vec<String>,
+    /// Up to ten examples of changed cells: key, column, old value, new value.
+    pub examples: Vec<CellChange>,
+    /// Keys of up to five added rows (only with a declared `key`).
+    pub added_keys: Vec<String>,
+    /// Keys of up to five removed rows (only with a declared `key`).
+    pub removed_keys: Vec<String>,
+}
+
+/// One changed cell, for the version page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CellChange {
+    /// The row's key values, joined by ` / `.
+    pub key: String,
+    /// The column.
+    pub column: String,
+    /// The value before.
+    pub old: String,
+    /// The value after.
+    pub new: String,
+}
+
+/// Compares two snapshots of a dataset. With `key` columns, rows are matched by key;
+/// without, rows are compared whole (so a changed row counts as removed and added).
+pub fn diff(old: &Snapshot, new: &Snapshot, key: &[String]) -> Changes {
+    let (a, b) = (&old.table, &new.table);
+    let names = |t: &Table| t.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    let (old_names, new_names) = (names(a), names(b));
+    let mut changes = Changes {
+        previous: old.version.clone(),
+        columns_added: new_names
+            .iter()
+            .filter(|n| !old_names.contains(n))
+            .cloned()
+            .collect(),
+        columns_removed: old_names
+            .iter()
+            .filter(|n| !new_names.contains(n))
+            .cloned()
+            .collect(),
+        ..Changes::default()
+    };
+    let shared: Vec<(usize, usize)> = new_names
+        .iter()
+        .enumerate()
+        .filter_map(|(j, n)| a.column(n).map(|i| (i, j)))
+        .collect();
+    let key_cols: Option<Vec<(usize, usize)>> = if key.is_empty() {
+        None
+    } else {
+        key.iter()
+            .map(|k| Some((a.column(k)?, b.column(k)?)))
+            .collect()
+    };
+    match key_cols {
+        Some(key_cols) => {
+            let key_of =
+                |t: &Table, row: usize, side: fn(&(usize, usize)) -> usize| -> Vec<String> {
+                    key_cols
+                        .iter()
+                        .map(|k| t.cell(row, side(k)).to_string())
+                        .collect()
+                };
+            let old_rows: HashMap<Vec<String>, usize> =
+                (0..a.rows()).map(|r| (key_of(a, r, |k| k.0), r)).collect();
+            let mut seen = vec![false; a.rows()];
+            for row in 0..b.rows() {
+                let k = key_of(b, row, |k| k.1);
+                let Some(&old_row) = old_rows.get(&k) else {
+                    changes.added += 1;
+                    if changes.added_keys.len() < 5 {
+                        changes.added_keys.push(k.join(" / "));
+                    }
+                    continue;
+                };
+                seen[old_row] = true;
+                let mut row_changed = false;
+                for &(i, j) in &shared {
+                    let (before, after) = (a.cell(old_row, i), b.cell(row, j));
+                    if before != after {
+                        row_changed = true;
+                        if changes.examples.len() < 10 {
+                            changes.examples.push(CellChange {
+                                key: k.join(" / "),
+                                column: new_names[j].clone(),
+                                old: before.to_string(),
+                                new: after.to_string(),
+                            });
+                        }
+                    }
+                }
+                changes.changed += usize::from(row_changed);
+            }
+            for (row, _) in seen.iter().enumerate().filter(|(_, seen)| !**seen) {
+                changes.removed += 1;
+                if changes.removed_keys.len() < 5 {
+                    changes
+                        .removed_keys
+                        .push(key_of(a, row, |k| k.0).join(" / "));
+                }
+            }
+        }
+        None => {
+            let whole =
+                |t: &Table, row: usize, pick: &dyn Fn(&(usize, usize)) -> usize| -> Vec<String> {
+                    shared
+                        .iter()
+                        .map(|p| t.cell(row, pick(p)).to_string())
+                        .collect()
+                };
+            let mut counts: HashMap<Vec<String>, isize> = HashMap::new();
+            for row in 0..a.rows() {
+                *counts.entry(whole(a, row, &|p| p.0)).or_default() += 1;
+            }
+            for row in 0..b.rows() {
+                *counts.entry(whole(b, row, &|p| p.1)).or_default() -= 1;
+            }
+            for n in counts.values() {
+                if *n > 0 {
+                    changes.removed += *n as usize;
+                } else {
+                    changes.added += (-n) as usize;
+                }
+            }
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_cells_by_type() {
+        assert!(ColumnType::Number.accepts("17.1"));
+        assert!(ColumnType::Number.accepts("-1e9"));
+        assert!(!ColumnType::Number.accepts("NaN"));
+        assert!(!ColumnType::Number.accepts("inf"));
+        assert!(!ColumnType::Number.accepts("17%"));
+        assert!(ColumnType::Integer.accepts("-3"));
+        assert!(!ColumnType::Integer.accepts("3.0"));
+        assert!(ColumnType::Date.accepts("2025-11"));
+        assert!(ColumnType::Date.accepts("2024-02-29"));
+        assert!(!ColumnType::Date.accepts("2025-02-29"));
+        assert!(!ColumnType::Date.accepts("2025-13"));
+        assert!(!ColumnType::Date.accepts("25-11-27"));
+    }
+
+    #[test]
+    fn names_versions() {
+        assert!(is_version("2025-11-27"));
+        assert!(is_version("v12"));
+        assert!(!is_version("v0"));
+        assert!(!is_version("latest"));
+        assert!(!is_version("2025-11"));
+        assert!(!is_version("../x"));
+        let mut versions = vec!["v10", "v2", "2025-01-01", "2024-12-31"];
+        versions.sort_by_key(|v| version_order(v));
+        assert_eq!(versions, ["2024-12-31", "2025-01-01", "v2", "v10"]);
+    }
+
+    #[test]
+    fn formats_cells_by_column() {
+        let column = |kind, unit: &str, digits| Column {
+            name: "x".into(),
+            kind,
+            meta: Some(ColumnMeta {
+                kind,
+                unit: unit.into(),
+                digits,
+                description: String::new(),
+            }),
+        };
+        assert_eq!(
+            column(ColumnType::Number, "%", Some(1)).format("17"),
+            "17.0%"
+        );
+        assert_eq!(
+            column(ColumnType::Number, "%", None).format("15.86"),
+            "15.86%"
+        );
+        assert_eq!(
+            column(ColumnType::Integer, "downloads", None).format("1150000000"),
+            "1,150,000,000 downloads"
+        );
+        assert_eq!(
+            column(ColumnType::Number, "", Some(0)).format("-12345.6"),
+            "-12,346"
+        );
+        assert_eq!(column(ColumnType::Number, "", None).format(""), "–");
+        assert_eq!(column(ColumnType::String, "", None).format("2024"), "2024");
+    }
+}

@@ -1,0 +1,207 @@
+//! `folio.lock`: what has been published, so it can never silently change.
+//!
+//! In: the lock as committed, and the snapshots found in `data/`. Out: the lock as it must
+//! be after this build (new snapshots appended, with their SHA-256 and the date they were
+//! first published), notes saying what was added, or diagnostics: a published snapshot
+//! whose bytes changed, a published snapshot that was removed, or (with `--locked`) a
+//! snapshot that is not yet in the lock.
+//!
+//! The file is TOML, sorted, and written only when it changes, like `Cargo.lock`.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::Registry;
+use crate::diag::{Diagnostic, Source};
+
+/// The lock file's name, at the project root.
+pub const FILE: &str = "folio.lock";
+
+/// Everything published.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lock {
+    /// Published snapshots, sorted by dataset and version.
+    #[serde(default)]
+    pub snapshot: Vec<LockedSnapshot>,
+}
+
+/// One published snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedSnapshot {
+    /// The dataset.
+    pub dataset: String,
+    /// The version.
+    pub version: String,
+    /// SHA-256 of the file, lowercase hex.
+    pub sha256: String,
+    /// The date it was first published (`YYYY-MM-DD`).
+    pub published: String,
+}
+
+impl Lock {
+    /// Parses the lock file.
+    pub fn parse(path: &Path, text: &str) -> Result<Lock, Diagnostic> {
+        toml::from_str(text).map_err(|e| {
+            crate::diag::toml_error(&Source::new(path, text), "invalid folio.lock", &e)
+                .with_hint("folio.lock is written by folio; restore it from version control")
+        })
+    }
+
+    /// The lock as TOML.
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string(self).expect("the lock serialises");
+        format!(
+            "# folio.lock: what this report has published. Written by folio; commit it, do not edit it.\n# A snapshot listed here is immutable: publish a change as a new version.\n\n{body}"
+        )
+    }
+
+    /// The entry for `dataset@version`.
+    pub fn snapshot(&self, dataset: &str, version: &str) -> Option<&LockedSnapshot> {
+        self.snapshot
+            .iter()
+            .find(|s| s.dataset == dataset && s.version == version)
+    }
+}
+
+/// Checks every snapshot against the lock. Returns the updated lock and a note for each
+/// snapshot it adds.
+pub fn check_snapshots(
+    lock: &Lock,
+    registry: &Registry,
+    locked: bool,
+    today: &str,
+) -> Result<(Lock, Vec<String>), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut notes = Vec::new();
+    let mut next = lock.clone();
+    for snapshot in registry.snapshots() {
+        match lock.snapshot(&snapshot.dataset, &snapshot.version) {
+            Some(entry) if entry.sha256 == snapshot.sha256 => {}
+            Some(entry) => errors.push(
+                Diagnostic::file(
+                    &snapshot.path,
+                    format!(
+                        "published snapshot {} has changed: its SHA-256 is {} but folio.lock records {}",
+                        snapshot.id(),
+                        snapshot.sha256,
+                        entry.sha256
+                    ),
+                )
+                .with_hint(format!(
+                    "published snapshots are immutable: restore this file, and publish the change as a new version with `folio data add {} <file.csv> --version <new version>`",
+                    snapshot.dataset
+                )),
+            ),
+            None if locked => errors.push(
+                Diagnostic::file(
+                    &snapshot.path,
+                    format!("snapshot {} is not in folio.lock", snapshot.id()),
+                )
+                .with_hint("run `folio build` without --locked to publish it, and commit folio.lock"),
+            ),
+            None => {
+                notes.push(format!(
+                    "published snapshot {} (sha256 {})",
+                    snapshot.id(),
+                    snapshot.sha256
+                ));
+                next.snapshot.push(LockedSnapshot {
+                    dataset: snapshot.dataset.clone(),
+                    version: snapshot.version.clone(),
+                    sha256: snapshot.sha256.clone(),
+                    published: today.to_string(),
+                });
+            }
+        }
+    }
+    for entry in &lock.snapshot {
+        let present = registry
+            .datasets
+            .get(&entry.dataset)
+            .is_some_and(|d| d.snapshot(&entry.version).is_some());
+        if !present {
+            errors.push(
+                Diagnostic::file(
+                    Path::new("data")
+                        .join(&entry.dataset)
+                        .join(format!("{}.csv", entry.version)),
+                    format!(
+                        "published snapshot {}@{} is missing",
+                        entry.dataset, entry.version
+                    ),
+                )
+                .with_hint(
+                    "published snapshots are permanent: restore the file from version control",
+                ),
+            );
+        }
+    }
+    next.snapshot.sort_by(|a, b| {
+        (&a.dataset, crate::data::version_order(&a.version))
+            .cmp(&(&b.dataset, crate::data::version_order(&b.version)))
+    });
+    if errors.is_empty() {
+        Ok((next, notes))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Today's date as `YYYY-MM-DD`, from `SOURCE_DATE_EPOCH` when it is set (for reproducible
+/// builds), else from the clock. It is only ever recorded in the lock, never in the output
+/// directly, so the output stays a function of the committed sources.
+pub fn today() -> Result<String, String> {
+    let seconds = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => value
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| format!("SOURCE_DATE_EPOCH={value:?} is not a number of seconds"))?,
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    };
+    Ok(civil_date(seconds.div_euclid(86_400)))
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_days_to_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_419), "2025-11-27");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(-1), "1969-12-31");
+    }
+
+    #[test]
+    fn round_trips_through_toml() {
+        let lock = Lock {
+            snapshot: vec![LockedSnapshot {
+                dataset: "a".into(),
+                version: "v1".into(),
+                sha256: "00".into(),
+                published: "2025-11-27".into(),
+            }],
+        };
+        assert_eq!(Lock::parse(Path::new(FILE), &lock.to_toml()).unwrap(), lock);
+    }
+}
