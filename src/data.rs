@@ -560,6 +560,15 @@ pub fn parse_meta(path: &Path, text: &str) -> Result<DatasetMeta, Diagnostic> {
     let source = Source::new(path, text);
     let meta: DatasetMeta = toml::from_str(text)
         .map_err(|e| crate::diag::toml_error(&source, "invalid dataset.toml", &e))?;
+    let url = meta.source_url.trim();
+    if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(source
+            .error_at(
+                text.find("source_url").unwrap_or(0),
+                format!("source_url {url:?} is not an http(s) address"),
+            )
+            .with_hint("write the full address, starting with https://"));
+    }
     if let Some(bad) = meta.versions.keys().find(|v| !is_version(v)) {
         let offset = text.find(bad.as_str()).unwrap_or(0);
         return Err(source

@@ -5,12 +5,14 @@
 //! previous stage's value and returns a new one; a stage that finds problems in the input
 //! returns every diagnostic it found, and nothing is written.
 
+pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod data;
 pub mod diag;
 pub mod error;
+pub mod figure;
 pub mod html;
 pub mod lock;
 pub mod markdown;
@@ -26,6 +28,7 @@ use crate::config::Config;
 use crate::content::Page;
 use crate::diag::Diagnostic;
 use crate::error::Error;
+use crate::figure::Placed;
 use crate::markdown::{Directive, Rendered};
 use crate::project::Project;
 use crate::render::Theme;
@@ -101,8 +104,8 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     }
     Ok(Summary {
         pages: report.pages.len(),
-        figures: 0,
-        versions: 0,
+        figures: report.figures.len(),
+        versions: report.figures.len(),
         datasets: report.data.datasets.len(),
         elapsed: started.elapsed(),
         notes: lock.notes,
@@ -155,7 +158,8 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
     let (updated, notes) = lock::check_snapshots(&committed, &data, options.locked, &today)
         .map_err(|e| errors.extend(e))
         .unwrap_or_default();
-    let pages = check(pages, &mut errors);
+    let figures = resolve_figures(&pages, &data, &mut errors);
+    let pages = check(pages, &figures, &config, &theme, &mut errors);
     if !errors.is_empty() {
         return Err(errors.into());
     }
@@ -168,6 +172,7 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
         Report {
             config,
             pages,
+            figures,
             data,
             lock: lock.updated.clone(),
         },
@@ -176,32 +181,114 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
     ))
 }
 
-/// Renders every page's Markdown, resolving its directives.
-fn check(pages: Vec<Page>, errors: &mut Vec<Diagnostic>) -> Vec<(Page, Rendered)> {
-    pages
-        .into_iter()
-        .map(|page| {
-            let source = page.body_source();
-            let (rendered, found) = markdown::render(page.body(), &mut |directive| {
-                Err(match directive {
-                    Directive::FigRef { id, offset } => {
-                        source.error_at(*offset, format!("unknown figure @fig-{id}"))
-                    }
-                    Directive::Chart { offset, .. } => {
-                        source.error_at(*offset, "chart directives are not supported yet")
-                    }
-                    Directive::Value { offset, .. } => {
-                        source.error_at(*offset, "value roles are not supported yet")
-                    }
-                    Directive::Cite { keys, offset } => {
-                        source.error_at(*offset, format!("unknown reference @{}", keys.join(", @")))
-                    }
-                })
+/// Resolves every chart directive of the report, in reading order, and numbers the figures.
+fn resolve_figures(
+    pages: &[Page],
+    data: &data::Registry,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Placed> {
+    let mut placed: Vec<Placed> = Vec::new();
+    for (index, page) in pages.iter().enumerate() {
+        for directive in markdown::directives(page.body()) {
+            let Directive::Chart { body, offset } = directive else {
+                continue;
+            };
+            let source = page.body_source().fragment(offset);
+            let resolved = figure::parse(&body, &source)
+                .map_err(|e| vec![e])
+                .and_then(|spec| figure::resolve(spec, data, &body, &source));
+            let figure = match resolved {
+                Ok(figure) => figure,
+                Err(e) => {
+                    errors.extend(e);
+                    continue;
+                }
+            };
+            if let Some(first) = placed.iter().find(|p| p.figure.spec.id == figure.spec.id) {
+                let first_page = &pages[first.page].file.path;
+                errors.push(
+                    source
+                        .error_at(
+                            figure::key_offset(&body, "id"),
+                            format!("figure id {:?} is used twice", figure.spec.id),
+                        )
+                        .with_hint(format!(
+                            "it is first used in {}; each figure needs its own permanent id",
+                            first_page.display()
+                        )),
+                );
+                continue;
+            }
+            placed.push(Placed {
+                option: chart::option(&figure),
+                number: placed.len() + 1,
+                page: index,
+                offset,
+                version: 1,
+                figure,
             });
-            errors.extend(found);
-            (page, rendered)
-        })
-        .collect()
+        }
+    }
+    placed
+}
+
+/// Renders every page's Markdown, replacing its directives with figures and links.
+fn check(
+    pages: Vec<Page>,
+    figures: &[Placed],
+    config: &Config,
+    theme: &Theme,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(Page, Rendered)> {
+    let base = config.base_path();
+    let figure_list = || {
+        let ids: Vec<String> = figures
+            .iter()
+            .map(|f| format!("@fig-{}", f.figure.spec.id))
+            .collect();
+        if ids.is_empty() {
+            "the report has no figures yet".to_string()
+        } else {
+            format!("figures are {}", ids.join(", "))
+        }
+    };
+    let urls: Vec<String> = pages
+        .iter()
+        .map(|p| format!("{base}{}", p.url_path()))
+        .collect();
+    let mut rendered = Vec::with_capacity(pages.len());
+    for (index, page) in pages.iter().enumerate() {
+        let source = page.body_source();
+        let (html, found) = markdown::render(page.body(), &mut |directive| match directive {
+            Directive::Chart { offset, .. } => figures
+                .iter()
+                .find(|f| f.page == index && f.offset == *offset)
+                // A figure that did not resolve has its error reported already.
+                .map_or(Ok(String::new()), |placed| {
+                    site::figure_fragment(theme, config, placed)
+                }),
+            Directive::FigRef { id, offset } => {
+                match figures.iter().find(|f| &f.figure.spec.id == id) {
+                    Some(f) => Ok(format!(
+                        "<a class=\"figref\" href=\"{}#fig-{}\">Figure {}</a>",
+                        urls[f.page], id, f.number
+                    )),
+                    None => Err(source
+                        .error_at(*offset, format!("unknown figure @fig-{id}"))
+                        .with_hint(figure_list())),
+                }
+            }
+            Directive::Value { offset, .. } => {
+                Err(source.error_at(*offset, "value roles are not supported yet"))
+            }
+            Directive::Cite { keys, offset } => {
+                Err(source.error_at(*offset, format!("unknown reference @{}", keys.join(", @"))))
+            }
+        });
+        errors.extend(found);
+        rendered.push(html);
+    }
+    pages.into_iter().zip(rendered).collect()
 }
 
 /// What `folio data add` is asked to publish.

@@ -160,6 +160,7 @@ pub fn render(
                             body.push_str(&t);
                         }
                         Event::End(TagEnd::CodeBlock) => {
+                            in_code_block = false;
                             // An empty block: point at its fence line.
                             let offset = offset.unwrap_or(range.start);
                             resolve_into(Directive::Chart { body, offset }, &mut events, true);
@@ -396,7 +397,7 @@ mod tests {
 
     #[test]
     fn finds_directives_with_their_offsets() {
-        let md = "Intro {value}`ds@v1 share country=China` and @fig-a-b.\n\n```chart\nid = \"a\"\n```\n\nSee [@key; @other].\n\n```toml\n@fig-no\n```\n";
+        let md = "Intro {value}`ds@v1 share country=China` and @fig-a-b.\n\n```chart\nid = \"a\"\n```\n\nSee [@key; @other].\n\n```toml\n@fig-no\n```\n\nThen @fig-c.\n";
         let found = directives(md);
         assert_eq!(
             found,
@@ -417,11 +418,16 @@ mod tests {
                     keys: vec!["key".into(), "other".into()],
                     offset: 83
                 },
+                Directive::FigRef {
+                    id: "c".into(),
+                    offset: 126
+                },
             ]
         );
         assert_eq!(&md[45..52], "@fig-a-");
         assert_eq!(&md[65..67], "id");
         assert_eq!(&md[83..85], "[@");
+        assert_eq!(&md[126..132], "@fig-c");
     }
 
     #[test]

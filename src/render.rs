@@ -24,6 +24,12 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("data.html", include_str!("../templates/data.html")),
     ("dataset.html", include_str!("../templates/dataset.html")),
     ("snapshot.html", include_str!("../templates/snapshot.html")),
+    ("figure.html", include_str!("../templates/figure.html")),
+    (
+        "figure_page.html",
+        include_str!("../templates/figure_page.html"),
+    ),
+    ("figures.html", include_str!("../templates/figures.html")),
 ];
 
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[

@@ -7,10 +7,12 @@
 
 use serde::Serialize;
 
+use crate::chart;
 use crate::config::Config;
 use crate::content::Page;
 use crate::data::{Changes, Dataset, Registry, Snapshot};
 use crate::diag::Diagnostic;
+use crate::figure::Placed;
 use crate::lock::Lock;
 use crate::markdown::{Rendered, TocEntry};
 use crate::output::Site;
@@ -22,6 +24,8 @@ pub struct Report {
     pub config: Config,
     /// Pages in reading order, each with its rendered body.
     pub pages: Vec<(Page, Rendered)>,
+    /// Figures in reading order.
+    pub figures: Vec<Placed>,
     /// Datasets and their snapshots.
     pub data: Registry,
     /// The lock as this build leaves it (publication dates).
@@ -65,6 +69,8 @@ struct PageView<'a> {
     prev: Option<Link>,
     next: Option<Link>,
     extra: &'a std::collections::BTreeMap<String, toml::Value>,
+    /// True when the page draws charts (and so loads ECharts).
+    charts: bool,
 }
 
 /// Renders every file of the site.
@@ -114,6 +120,7 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
             prev: neighbour(i.checked_sub(1)),
             next: neighbour(Some(i + 1)),
             extra: &page.meta.extra,
+            charts: report.figures.iter().any(|f| f.page == i),
         };
         let template = if page.is_front() {
             "index.html"
@@ -131,6 +138,7 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
             Err(e) => errors.push(e),
         }
     }
+    errors.extend(figure_pages(report, theme, &site_view, &mut site));
     for snapshot in report.data.snapshots() {
         site.copy(
             format!("data/{}/{}.csv", snapshot.dataset, snapshot.version),
@@ -146,6 +154,12 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
     }
     for (path, bytes) in &theme.assets {
         site.add(path.clone(), bytes.clone());
+    }
+    if !report.figures.is_empty() {
+        site.add(
+            format!("assets/echarts/{}", chart::svg::ECHARTS_FILE),
+            chart::svg::ECHARTS_JS,
+        );
     }
     site.add(".nojekyll", "");
     site.add(
@@ -400,4 +414,217 @@ fn preview(snapshot: &Snapshot) -> Preview {
             .collect(),
         more: table.rows() - shown,
     }
+}
+
+/// A figure as its markup and its pages show it.
+#[derive(Serialize)]
+struct FigureView {
+    id: String,
+    number: usize,
+    version: u32,
+    title: String,
+    kind: &'static str,
+    caption: String,
+    snapshot: String,
+    sha256: String,
+    dataset_title: String,
+    source: String,
+    source_url: String,
+    snapshot_url: String,
+    permalink: String,
+    canonical: String,
+    current_url: String,
+    svg_url: String,
+    csv_url: String,
+    option_url: String,
+    option_json: String,
+    unit: String,
+    digits: Option<u8>,
+    width: u32,
+    height: u32,
+    table: TableView,
+    chapter_title: String,
+    chapter_url: String,
+}
+
+#[derive(Serialize)]
+struct TableView {
+    columns: Vec<(String, bool)>,
+    rows: Vec<Vec<String>>,
+}
+
+fn figure_view(config: &Config, placed: &Placed, chapter: Option<&Page>) -> FigureView {
+    let base = config.base_path();
+    let figure = &placed.figure;
+    let spec = &figure.spec;
+    let (dataset, version) = figure
+        .snapshot
+        .split_once('@')
+        .unwrap_or((&figure.snapshot, ""));
+    let version_path = format!("figures/{}/v{}/", spec.id, placed.version);
+    let y = &figure.table.columns[figure.first_y()];
+    let caption = crate::markdown::render(&spec.caption, &mut |d| {
+        // Captions are plain Markdown: a directive in one is shown as written.
+        Ok(crate::html::escape(&match d {
+            crate::markdown::Directive::FigRef { id, .. } => format!("@fig-{id}"),
+            crate::markdown::Directive::Value { spec, .. } => format!("{{value}}`{spec}`"),
+            crate::markdown::Directive::Cite { keys, .. } => format!("[@{}]", keys.join("; @")),
+            crate::markdown::Directive::Chart { .. } => String::new(),
+        }))
+    })
+    .0
+    .html;
+    FigureView {
+        id: spec.id.clone(),
+        number: placed.number,
+        version: placed.version,
+        title: spec.title.clone(),
+        kind: spec.kind.name(),
+        caption,
+        snapshot: figure.snapshot.clone(),
+        sha256: figure.sha256.clone(),
+        dataset_title: figure.dataset_title.clone(),
+        source: figure.source.clone(),
+        source_url: figure.source_url.clone(),
+        snapshot_url: format!("{base}data/{dataset}/{version}/"),
+        permalink: format!("{base}{version_path}"),
+        canonical: format!("{}{version_path}", config.base_url),
+        current_url: format!("{base}figures/{}/", spec.id),
+        svg_url: format!("{base}{version_path}figure.svg"),
+        csv_url: format!("{base}{version_path}data.csv"),
+        option_url: format!("{base}{version_path}option.json"),
+        option_json: chart::embeddable_json(&placed.option),
+        unit: y.unit().to_string(),
+        digits: y.meta.as_ref().and_then(|m| m.digits),
+        width: chart::WIDTH,
+        height: chart::HEIGHT,
+        table: TableView {
+            columns: figure
+                .table
+                .columns
+                .iter()
+                .map(|c| {
+                    let name = match c.unit() {
+                        "" => c.name.clone(),
+                        unit => format!("{} ({unit})", c.name),
+                    };
+                    (name, c.kind.is_numeric())
+                })
+                .collect(),
+            rows: figure
+                .table
+                .rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .zip(&figure.table.columns)
+                        .map(|(cell, column)| match column.kind.is_numeric() {
+                            // The unit is in the header; keep the cells plain numbers.
+                            true if !cell.is_empty() => {
+                                let mut plain = column.clone();
+                                if let Some(meta) = plain.meta.as_mut() {
+                                    meta.unit.clear();
+                                }
+                                plain.format(cell)
+                            }
+                            _ => column.format(cell),
+                        })
+                        .collect()
+                })
+                .collect(),
+        },
+        chapter_title: chapter.map(|p| p.meta.title.clone()).unwrap_or_default(),
+        chapter_url: chapter
+            .map(|p| format!("{base}{}", p.url_path()))
+            .unwrap_or_default(),
+    }
+}
+
+/// The markup of a figure inside a chapter.
+pub fn figure_fragment(
+    theme: &Theme,
+    config: &Config,
+    placed: &Placed,
+) -> Result<String, Diagnostic> {
+    let view = figure_view(config, placed, None);
+    theme.render(
+        "figure.html",
+        &serde_json::json!({ "base_path": config.base_path() }),
+        &serde_json::json!({ "figure": view }),
+    )
+}
+
+/// `/figures/`, and for each figure its current page, its version page and the version's
+/// `data.csv`, `figure.svg` and `option.json`. SVGs are rendered in parallel.
+fn figure_pages(
+    report: &Report,
+    theme: &Theme,
+    site_view: &impl Serialize,
+    site: &mut Site,
+) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let mut errors = Vec::new();
+    if report.figures.is_empty() {
+        return errors;
+    }
+    let svgs: Vec<Result<String, String>> = report
+        .figures
+        .par_iter()
+        .map(|placed| {
+            let mut option = placed.option.clone();
+            // The static twin is shown on a light background, also in dark mode and print.
+            option["backgroundColor"] = serde_json::json!("#ffffff");
+            chart::svg::render(&option.to_string(), chart::WIDTH, chart::HEIGHT)
+        })
+        .collect();
+    let mut list = Vec::new();
+    for (placed, svg) in report.figures.iter().zip(svgs) {
+        let chapter = &report.pages[placed.page].0;
+        let view = figure_view(&report.config, placed, Some(chapter));
+        let id = &placed.figure.spec.id;
+        let dir = format!("figures/{id}/v{}/", placed.version);
+        match svg {
+            Ok(svg) => site.add(format!("{dir}figure.svg"), svg),
+            Err(e) => errors.push(Diagnostic::file(
+                &chapter.file.path,
+                format!("cannot render figure {id:?} to SVG: {e}"),
+            )),
+        }
+        site.add(format!("{dir}data.csv"), placed.figure.table.to_csv());
+        site.add(
+            format!("{dir}option.json"),
+            serde_json::to_string_pretty(&placed.option).expect("JSON serialises") + "\n",
+        );
+        let pages = [
+            (format!("{dir}index.html"), &view.permalink),
+            (format!("figures/{id}/index.html"), &view.current_url),
+        ];
+        for (path, url) in pages {
+            let page = serde_json::json!({
+                "title": format!("Figure {}: {}", placed.number, placed.figure.spec.title),
+                "summary": format!("{} (version {}), from {}.", placed.figure.spec.title, placed.version, placed.figure.snapshot),
+                "url": url,
+                "canonical": view.canonical,
+                "charts": true,
+                "figure": &view,
+            });
+            match theme.render("figure_page.html", site_view, &page) {
+                Ok(html) => site.add(path, html),
+                Err(e) => errors.push(e),
+            }
+        }
+        list.push(view);
+    }
+    let page = serde_json::json!({
+        "title": "Figures",
+        "summary": "Every figure in this report, with its permanent address.",
+        "url": format!("{}figures/", report.config.base_path()),
+        "canonical": format!("{}figures/", report.config.base_url),
+        "figures": list,
+    });
+    match theme.render("figures.html", site_view, &page) {
+        Ok(html) => site.add("figures/index.html", html),
+        Err(e) => errors.push(e),
+    }
+    errors
 }

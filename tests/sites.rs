@@ -63,7 +63,7 @@ fn run_case(name: &str, args: &[&str]) {
 }
 
 /// Fixture sites used by other test files, which add what they need before building.
-const USED_ELSEWHERE: &[&str] = &["owid"];
+const USED_ELSEWHERE: &[&str] = &["owid", "injection"];
 
 macro_rules! cases {
     ($($test:ident: $dir:literal $(, $arg:literal)*;)*) => {
@@ -112,4 +112,6 @@ cases! {
     rejects_snapshots_that_are_not_utf8: "data-not-utf8";
     rejects_an_empty_snapshot: "data-empty-csv";
     rejects_a_changed_or_removed_published_snapshot: "data-changed-snapshot";
+    draws_every_chart_type_with_a_page_per_figure: "charts";
+    reports_chart_directive_errors_at_their_lines: "chart-errors";
 }

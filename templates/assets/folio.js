@@ -1,2 +1,87 @@
-// folio: progressive enhancements. Every page works without this script.
-"use strict";
+// folio: progressive enhancements. Every page works without this script: charts have a
+// static SVG twin and a data table.
+(function () {
+  "use strict";
+
+  // Colours for dark mode: the same hues as the light palette, lighter for contrast.
+  var DARK_PALETTE = ["#56B4E9", "#F28E2B", "#2EC4A0", "#E8A3CB", "#9FD8FB", "#F0C94A", "#FFFFFF", "#BBBBBB"];
+
+  function drawCharts() {
+    if (typeof echarts === "undefined") return;
+    var scheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+    var charts = [];
+    var scripts = document.querySelectorAll("script.folio-option");
+    Array.prototype.forEach.call(scripts, function (script) {
+      var figure = script.closest("figure");
+      var holder = figure && figure.querySelector(".chart");
+      if (!holder) return;
+      var base;
+      try {
+        base = JSON.parse(script.textContent);
+      } catch (e) {
+        return; // Keep the static chart.
+      }
+      var box = document.createElement("div");
+      box.className = "chart-live";
+      box.setAttribute("role", "img");
+      box.setAttribute("aria-label", holder.getAttribute("data-label") || "Chart");
+      holder.appendChild(box);
+      holder.classList.add("is-live");
+      var entry = { box: box, base: base, holder: holder, chart: null };
+      charts.push(entry);
+      draw(entry, scheme && scheme.matches);
+    });
+    if (!charts.length) return;
+    window.addEventListener("resize", function () {
+      charts.forEach(function (c) { c.chart.resize(); });
+    });
+    if (scheme && scheme.addEventListener) {
+      scheme.addEventListener("change", function (e) {
+        charts.forEach(function (c) { draw(c, e.matches); });
+      });
+    }
+  }
+
+  function draw(entry, dark) {
+    if (entry.chart) entry.chart.dispose();
+    var option = JSON.parse(JSON.stringify(entry.base));
+    option.backgroundColor = "transparent";
+    if (dark) option.color = DARK_PALETTE;
+    var unit = entry.holder.getAttribute("data-unit") || "";
+    var digits = entry.holder.getAttribute("data-digits");
+    if (option.tooltip) {
+      option.tooltip.valueFormatter = function (value) {
+        if (value === null || value === undefined || value === "-") return "–";
+        var text = digits === null ? String(value) : Number(value).toFixed(Number(digits));
+        return unit === "%" ? text + "%" : unit ? text + " " + unit : text;
+      };
+    }
+    entry.chart = echarts.init(entry.box, dark ? "dark" : null, { renderer: "svg" });
+    entry.chart.setOption(option);
+  }
+
+  function copyButtons() {
+    var blocks = document.querySelectorAll("[data-copy]");
+    Array.prototype.forEach.call(blocks, function (block) {
+      if (!navigator.clipboard) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy";
+      button.textContent = "Copy";
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(block.textContent).then(function () {
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = "Copy"; }, 1500);
+        });
+      });
+      block.parentNode.insertBefore(button, block);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { drawCharts(); copyButtons(); });
+  } else {
+    drawCharts();
+    copyButtons();
+  }
+})();

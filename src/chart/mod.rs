@@ -1,0 +1,312 @@
+//! Charts: a resolved [`Figure`] to an ECharts option, built with `charming`'s option
+//! model, and that option to a static SVG ([`svg`]).
+//!
+//! In: a figure (its spec and the exact rows it plots). Out: the option as JSON, the same
+//! JSON drawn in the browser and rendered to `figure.svg`, so both renderings agree.
+//!
+//! Missing values become `null`, which ECharts draws as a gap, never as zero. A date x
+//! column gives a time axis (bars keep a category axis, one bar per date); a numeric x
+//! column gives a value axis for scatter charts and a category axis otherwise (so years do
+//! not get thousands separators).
+
+pub mod svg;
+
+use charming::Chart;
+use charming::component::{Aria, Axis, Grid, Legend};
+use charming::datatype::{CompositeValue, DataPoint, DataPointItem, NumericValue};
+use charming::element::{AreaStyle, AxisLabel, AxisType, NameLocation, Tooltip, Trigger};
+use charming::series::{Bar, Line, Pie, Scatter};
+
+use crate::data::{Column, ColumnType};
+use crate::figure::{ChartType, Figure};
+
+/// The rendering size of the static SVG, in pixels; it scales with the page.
+pub const WIDTH: u32 = 720;
+/// See [`WIDTH`].
+pub const HEIGHT: u32 = 420;
+
+/// A palette distinguishable with the common colour-vision deficiencies (after Okabe and
+/// Ito), dark enough for text contrast on white.
+const PALETTE: &[&str] = &[
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#999999",
+];
+
+/// The ECharts option for a figure, as JSON with its keys in a stable order.
+pub fn option(figure: &Figure) -> serde_json::Value {
+    let chart = build(figure);
+    serde_json::to_value(&chart).expect("a charming option serialises")
+}
+
+/// The option as JSON text to embed in `<script type="application/json">`: `<`, `>`, `&`,
+/// U+2028 and U+2029 are written as `\u` escapes, so no data value can end the element or
+/// be read as markup, and `JSON.parse` reads back the same values.
+pub fn embeddable_json(option: &serde_json::Value) -> String {
+    let json = serde_json::to_string(option).expect("JSON serialises");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn number(column: &Column, cell: &str) -> Option<NumericValue> {
+    let value = crate::data::parse_number(cell)?;
+    Some(match (column.kind, cell.parse::<i64>()) {
+        (ColumnType::Integer, Ok(n)) => NumericValue::Integer(n),
+        _ => NumericValue::Float(value),
+    })
+}
+
+/// How the x column is laid out.
+#[derive(Clone, Copy, PartialEq)]
+enum XAxis {
+    Category,
+    Time,
+    Value,
+}
+
+fn x_axis_kind(figure: &Figure) -> XAxis {
+    let x = &figure.table.columns[0];
+    match (figure.spec.kind, x.kind) {
+        (ChartType::Scatter, ColumnType::Date) => XAxis::Time,
+        (ChartType::Scatter, _) => XAxis::Value,
+        (ChartType::Line | ChartType::Area, ColumnType::Date) => XAxis::Time,
+        _ => XAxis::Category,
+    }
+}
+
+/// The series of a figure: (name, y column index in the table, rows of the table).
+fn series_rows(figure: &Figure) -> Vec<(String, usize, Vec<usize>)> {
+    let table = &figure.table;
+    let first_y = figure.first_y();
+    match figure.spec.series {
+        Some(_) => {
+            let mut names: Vec<String> = Vec::new();
+            for row in &table.rows {
+                if !names.contains(&row[1]) {
+                    names.push(row[1].clone());
+                }
+            }
+            names
+                .into_iter()
+                .map(|name| {
+                    let rows = (0..table.rows.len())
+                        .filter(|&r| table.rows[r][1] == name)
+                        .collect();
+                    (name, first_y, rows)
+                })
+                .collect()
+        }
+        None => (first_y..table.columns.len())
+            .map(|col| {
+                (
+                    table.columns[col].name.clone(),
+                    col,
+                    (0..table.rows.len()).collect(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The smallest tick step that suits dates given by year (`YYYY`), month or day, in
+/// milliseconds, so monthly data is not labelled by day.
+fn date_step(dates: &[String]) -> f64 {
+    const DAY: f64 = 86_400_000.0;
+    let coarsest = dates
+        .iter()
+        .filter_map(|d| crate::data::parse_date(d))
+        .map(|(_, month, day)| match (month, day) {
+            (0, _) => 365.0,
+            (_, 0) => 28.0,
+            _ => 1.0,
+        })
+        .fold(1.0, f64::max);
+    coarsest * DAY
+}
+
+fn axis_name(column: &Column) -> String {
+    match column.unit() {
+        "" | "%" => column.name.clone(),
+        unit if unit == column.name => column.name.clone(),
+        unit => format!("{} ({unit})", column.name),
+    }
+}
+
+fn value_axis(column: &Column) -> Axis {
+    let axis = Axis::new().type_(AxisType::Value).name(axis_name(column));
+    match column.unit() {
+        "%" => axis.axis_label(AxisLabel::new().formatter("{value}%")),
+        _ => axis,
+    }
+}
+
+fn build(figure: &Figure) -> Chart {
+    let spec = &figure.spec;
+    let table = &figure.table;
+    let x_column = &table.columns[0];
+    let y_column = &table.columns[figure.first_y()];
+    let series = series_rows(figure);
+    let mut chart = Chart::new()
+        .color(
+            PALETTE
+                .iter()
+                .map(|c| charming::element::Color::from(*c))
+                .collect(),
+        )
+        .aria(Aria::new().enabled(true))
+        .animation(false);
+    if series.len() > 1 || spec.kind == ChartType::Pie {
+        chart = chart.legend(
+            Legend::new()
+                .top("top")
+                .type_(charming::component::LegendType::Scroll),
+        );
+    }
+    chart = chart.tooltip(Tooltip::new().trigger(match spec.kind {
+        ChartType::Pie | ChartType::Scatter => Trigger::Item,
+        _ => Trigger::Axis,
+    }));
+
+    if spec.kind == ChartType::Pie {
+        let data: Vec<DataPoint> = table
+            .rows
+            .iter()
+            .filter_map(|row| {
+                let value = number(y_column, &row[1])?;
+                Some(DataPoint::Item(
+                    DataPointItem::new(CompositeValue::Number(value)).name(row[0].clone()),
+                ))
+            })
+            .collect();
+        return chart.series(
+            Pie::new()
+                .name(y_column.name.clone())
+                .radius(vec!["35%", "65%"])
+                .center(vec!["50%", "55%"])
+                .data(data),
+        );
+    }
+
+    let x_kind = x_axis_kind(figure);
+    let categories: Vec<String> = {
+        let mut seen = Vec::new();
+        for row in &table.rows {
+            if !seen.contains(&row[0]) {
+                seen.push(row[0].clone());
+            }
+        }
+        seen
+    };
+    let grid = Grid::new()
+        .left(12)
+        .right(24)
+        .bottom(32)
+        .top(if series.len() > 1 { 48 } else { 36 })
+        .contain_label(true);
+    chart = chart.grid(grid);
+    let x_axis = match x_kind {
+        XAxis::Category => Axis::new()
+            .type_(AxisType::Category)
+            .name(axis_name(x_column))
+            .data(categories.clone()),
+        XAxis::Time => Axis::new()
+            .type_(AxisType::Time)
+            .name(axis_name(x_column))
+            .min_interval(date_step(&categories)),
+        XAxis::Value => value_axis(x_column).scale(true),
+    };
+    let y_axis = value_axis(y_column);
+    // The horizontal axis is named in the middle, under its labels.
+    let below = |axis: Axis| axis.name_location(NameLocation::Middle).name_gap(28);
+    chart = if spec.horizontal && x_kind == XAxis::Category {
+        // Bar labels name the categories; an axis name would collide with the value axis.
+        let categories = Axis::new()
+            .type_(AxisType::Category)
+            .data(categories.clone())
+            .inverse(true);
+        chart.x_axis(below(y_axis)).y_axis(categories)
+    } else {
+        chart.x_axis(below(x_axis)).y_axis(y_axis)
+    };
+
+    for (name, y, rows) in series {
+        let y_col = &table.columns[y];
+        let data: Vec<DataPoint> = match x_kind {
+            XAxis::Category => categories
+                .iter()
+                .map(|category| {
+                    let value = rows
+                        .iter()
+                        .find(|&&r| &table.rows[r][0] == category)
+                        .and_then(|&r| number(y_col, &table.rows[r][y]));
+                    DataPoint::Value(CompositeValue::OptionalNumber(value))
+                })
+                .collect(),
+            XAxis::Time | XAxis::Value => rows
+                .iter()
+                .map(|&r| {
+                    let x: CompositeValue = match x_kind {
+                        XAxis::Value => {
+                            CompositeValue::OptionalNumber(number(x_column, &table.rows[r][0]))
+                        }
+                        _ => CompositeValue::String(table.rows[r][0].clone()),
+                    };
+                    let value = CompositeValue::OptionalNumber(number(y_col, &table.rows[r][y]));
+                    DataPoint::Value(CompositeValue::Array(vec![x, value]))
+                })
+                .collect(),
+        };
+        chart = match spec.kind {
+            ChartType::Line => chart.series(Line::new().name(name).data(data)),
+            ChartType::Area => {
+                let line = Line::new()
+                    .name(name)
+                    .area_style(AreaStyle::new())
+                    .data(data);
+                chart.series(if spec.stacked {
+                    line.stack("total")
+                } else {
+                    line
+                })
+            }
+            ChartType::Bar => {
+                let bar = Bar::new().name(name).data(data);
+                chart.series(if spec.stacked {
+                    bar.stack("total")
+                } else {
+                    bar
+                })
+            }
+            ChartType::Scatter => chart.series(Scatter::new().name(name).data(data)),
+            ChartType::Pie => unreachable!("pie charts returned above"),
+        };
+    }
+    chart
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_could_end_a_script_element() {
+        let value = serde_json::json!({"name": "</script><img src=x onerror=alert(1)> & \u{2028}"});
+        let json = embeddable_json(&value);
+        assert_eq!(
+            json,
+            r#"{"name":"\u003c/script\u003e\u003cimg src=x onerror=alert(1)\u003e \u0026 \u2028"}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            value
+        );
+    }
+}

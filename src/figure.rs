@@ -1,0 +1,455 @@
+//! Figures: a ` ```chart ` directive resolved against its snapshot.
+//!
+//! In: the directive's TOML body (with where it sits in its Markdown file) and the
+//! [`Registry`] of snapshots. Out: a [`Figure`]: the validated spec and the exact rows and
+//! columns it plots, or diagnostics at the directive's own lines.
+//!
+//! Steps: parse the TOML (unknown keys are errors), find `dataset@version`, check every
+//! named column exists and fits the chart type, filter rows with `where`, sort them, and
+//! keep only the plotted columns: x, then series, then the y columns.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::{Column, ColumnType, Registry, Snapshot};
+use crate::diag::{Diagnostic, Source};
+
+/// The chart types folio draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartType {
+    /// Lines over a category or time axis.
+    Line,
+    /// Bars, vertical or horizontal, grouped or stacked.
+    Bar,
+    /// Filled lines, optionally stacked.
+    Area,
+    /// Shares of a whole, one slice per row.
+    Pie,
+    /// Points on two value (or time) axes.
+    Scatter,
+}
+
+impl ChartType {
+    /// The name used in directives.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartType::Line => "line",
+            ChartType::Bar => "bar",
+            ChartType::Area => "area",
+            ChartType::Pie => "pie",
+            ChartType::Scatter => "scatter",
+        }
+    }
+}
+
+/// One value or a list of them.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    /// A single value.
+    One(T),
+    /// A list.
+    Many(Vec<T>),
+}
+
+impl<T: Clone> OneOrMany<T> {
+    /// As a list.
+    pub fn to_vec(&self) -> Vec<T> {
+        match self {
+            OneOrMany::One(v) => vec![v.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// A value in a `where` filter: text, a number or a boolean, compared with the cell.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum FilterValue {
+    /// Matches the cell exactly.
+    Text(String),
+    /// Matches a cell holding the same number.
+    Integer(i64),
+    /// Matches a cell holding the same number.
+    Float(f64),
+    /// Matches `true` or `false`.
+    Bool(bool),
+}
+
+impl FilterValue {
+    fn matches(&self, cell: &str) -> bool {
+        match self {
+            FilterValue::Text(text) => cell == text,
+            FilterValue::Integer(n) => crate::data::parse_number(cell) == Some(*n as f64),
+            FilterValue::Float(x) => crate::data::parse_number(cell) == Some(*x),
+            FilterValue::Bool(b) => cell == b.to_string(),
+        }
+    }
+}
+
+/// A chart directive, as written.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartSpec {
+    /// The figure's permanent id: `[a-z0-9-]`. Required.
+    pub id: String,
+    /// The figure's title. Required.
+    pub title: String,
+    /// `dataset@version`; there is no implicit latest. Required.
+    pub data: String,
+    /// The chart type. Required.
+    #[serde(rename = "type")]
+    pub kind: ChartType,
+    /// The category, time or value column along the x axis (the slice names of a pie).
+    /// Required.
+    pub x: String,
+    /// The value column, or a list of them (one series each). Required.
+    pub y: OneOrMany<String>,
+    /// A column whose distinct values make one series each. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
+    /// Keeps rows whose cells equal the value (or one of the values) given per column.
+    /// Default: all rows.
+    #[serde(default, rename = "where", skip_serializing_if = "BTreeMap::is_empty")]
+    pub filter: BTreeMap<String, OneOrMany<FilterValue>>,
+    /// A column to order rows by; `-column` orders descending. Default: the file's order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    /// Stacks the series (bar and area). Default: false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stacked: bool,
+    /// Draws bars horizontally (bar). Default: false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub horizontal: bool,
+    /// Markdown shown under the chart. Default: none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub caption: String,
+}
+
+/// The rows and columns a figure plots, with the cells exactly as written in the snapshot.
+#[derive(Debug, Clone)]
+pub struct FigureTable {
+    /// The plotted columns: x, then the series column, then the y columns.
+    pub columns: Vec<Column>,
+    /// The rows, filtered and sorted.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl FigureTable {
+    /// The table as CSV (RFC 4180, `\n` line ends).
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let header: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+        writer.write_record(&header).expect("writing to memory");
+        for row in &self.rows {
+            writer.write_record(row).expect("writing to memory");
+        }
+        writer.into_inner().expect("writing to memory")
+    }
+}
+
+/// A chart directive resolved against its snapshot.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// The directive.
+    pub spec: ChartSpec,
+    /// What it plots.
+    pub table: FigureTable,
+    /// `dataset@version`.
+    pub snapshot: String,
+    /// The snapshot's SHA-256.
+    pub sha256: String,
+    /// The dataset's title.
+    pub dataset_title: String,
+    /// Who published the data (`source` of `dataset.toml`).
+    pub source: String,
+    /// Where (`source_url` of `dataset.toml`).
+    pub source_url: String,
+}
+
+impl Figure {
+    /// Where the y columns start in [`FigureTable::columns`].
+    pub fn first_y(&self) -> usize {
+        1 + usize::from(self.spec.series.is_some())
+    }
+}
+
+/// Parses a directive's TOML. `source` starts at the TOML body.
+pub fn parse(body: &str, source: &Source<'_>) -> Result<ChartSpec, Diagnostic> {
+    let spec: ChartSpec = toml::from_str(body)
+        .map_err(|e| crate::diag::toml_error(source, "invalid chart directive", &e))?;
+    if !crate::content::is_slug(&spec.id) {
+        return Err(source
+            .error_at(
+                key_offset(body, "id"),
+                format!("figure id {:?} is not a slug", spec.id),
+            )
+            .with_hint(
+                "use lowercase letters, digits and hyphens: the id is the figure's permanent URL",
+            ));
+    }
+    if spec.title.trim().is_empty() {
+        return Err(source.error_at(key_offset(body, "title"), "the figure's title is empty"));
+    }
+    Ok(spec)
+}
+
+/// Where `key = ...` is written in a directive's body, for pointing at it.
+pub fn key_offset(body: &str, key: &str) -> usize {
+    let mut at = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return at + (line.len() - trimmed.len());
+        }
+        at += line.len();
+    }
+    0
+}
+
+/// Resolves a spec against the registry. `body` and `source` locate errors.
+pub fn resolve(
+    spec: ChartSpec,
+    registry: &Registry,
+    body: &str,
+    source: &Source<'_>,
+) -> Result<Figure, Vec<Diagnostic>> {
+    let at = |key: &str| source.error_at(key_offset(body, key), "");
+    let error = |key: &str, message: String, hint: Option<String>| Diagnostic {
+        message,
+        hint,
+        ..at(key)
+    };
+    let snapshot = registry
+        .resolve(&spec.data)
+        .map_err(|(message, hint)| vec![error("data", message, hint)])?;
+    let table = &snapshot.table;
+    let mut errors = Vec::new();
+    let mut column = |key: &str, name: &str| -> Option<usize> {
+        let found = table.column(name);
+        if found.is_none() {
+            errors.push(error(
+                key,
+                format!("unknown column {name:?} in {}", snapshot.id()),
+                Some(format!("columns are {}", table.column_names())),
+            ));
+        }
+        found
+    };
+    let x = column("x", &spec.x);
+    let ys: Vec<Option<usize>> = spec.y.to_vec().iter().map(|y| column("y", y)).collect();
+    let series = spec.series.as_ref().map(|s| column("series", s));
+    let filters: Vec<(Option<usize>, Vec<FilterValue>)> = spec
+        .filter
+        .iter()
+        .map(|(name, values)| (column("where", name), values.to_vec()))
+        .collect();
+    let sort = spec.sort.as_ref().map(|s| {
+        let descending = s.starts_with('-');
+        (column("sort", s.trim_start_matches('-')), descending)
+    });
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let (x, ys) = (
+        x.expect("checked"),
+        ys.into_iter().flatten().collect::<Vec<_>>(),
+    );
+    let series = series.flatten();
+    errors.extend(check_types(&spec, snapshot, x, &ys, series, &error));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut rows: Vec<usize> = (0..table.rows())
+        .filter(|&row| {
+            filters.iter().all(|(col, values)| {
+                let cell = table.cell(row, col.expect("checked"));
+                values.iter().any(|v| v.matches(cell))
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        return Err(vec![error(
+            if spec.filter.is_empty() {
+                "data"
+            } else {
+                "where"
+            },
+            format!("no rows of {} are left to plot", snapshot.id()),
+            (!spec.filter.is_empty()).then(|| {
+                "check the values in `where` against the dataset's version page".to_string()
+            }),
+        )]);
+    }
+    // On a category or time axis, and in a pie, each series has one value per x.
+    if spec.kind != ChartType::Scatter {
+        let mut seen = std::collections::HashMap::new();
+        for &row in &rows {
+            let key = (table.cell(row, x), series.map(|s| table.cell(row, s)));
+            if let Some(first) = seen.insert(key, row) {
+                return Err(vec![error(
+                    "x",
+                    format!(
+                        "data rows {} and {} of {} both give {} = {:?}{}",
+                        first + 1,
+                        row + 1,
+                        snapshot.id(),
+                        spec.x,
+                        key.0,
+                        key.1.map(|s| format!(" in series {s:?}")).unwrap_or_default()
+                    ),
+                    Some("a chart has one value per x in each series: narrow the rows with `where`, or split them with `series`".to_string()),
+                )]);
+            }
+        }
+    }
+    if let Some((Some(col), descending)) = sort {
+        let numeric = table.columns[col].kind.is_numeric();
+        rows.sort_by(|&a, &b| {
+            let (ca, cb) = (table.cell(a, col), table.cell(b, col));
+            let order = if numeric {
+                let parse = |c: &str| crate::data::parse_number(c).unwrap_or(f64::NEG_INFINITY);
+                parse(ca).total_cmp(&parse(cb))
+            } else {
+                ca.cmp(cb)
+            };
+            // Stable: equal cells keep the file's order.
+            if descending { order.reverse() } else { order }
+        });
+    }
+    let mut columns = vec![x];
+    columns.extend(series);
+    columns.extend(ys.iter().copied());
+    let figure_table = FigureTable {
+        columns: columns.iter().map(|&c| table.columns[c].clone()).collect(),
+        rows: rows
+            .iter()
+            .map(|&row| {
+                columns
+                    .iter()
+                    .map(|&c| table.cell(row, c).to_string())
+                    .collect()
+            })
+            .collect(),
+    };
+    let meta = &registry.datasets[&snapshot.dataset].meta;
+    Ok(Figure {
+        snapshot: snapshot.id(),
+        sha256: snapshot.sha256.clone(),
+        dataset_title: meta.title.clone(),
+        source: meta.source.clone(),
+        source_url: meta.source_url.clone(),
+        table: figure_table,
+        spec,
+    })
+}
+
+fn check_types(
+    spec: &ChartSpec,
+    snapshot: &Snapshot,
+    x: usize,
+    ys: &[usize],
+    series: Option<usize>,
+    error: &dyn Fn(&str, String, Option<String>) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let table = &snapshot.table;
+    let mut errors = Vec::new();
+    for &y in ys {
+        let column = &table.columns[y];
+        if !column.kind.is_numeric() {
+            errors.push(error(
+                "y",
+                format!(
+                    "column {:?} is {}, but a {} chart plots numbers on its value axis",
+                    column.name,
+                    column.kind.name(),
+                    spec.kind.name()
+                ),
+                Some(numeric_columns(snapshot)),
+            ));
+        }
+    }
+    if series.is_some() && ys.len() > 1 {
+        errors.push(error(
+            "series",
+            "a chart with `series` takes one y column".to_string(),
+            Some(
+                "either split rows into series by a column, or list several y columns".to_string(),
+            ),
+        ));
+    }
+    let x_kind = table.columns[x].kind;
+    match spec.kind {
+        ChartType::Pie if ys.len() > 1 || series.is_some() => errors.push(error(
+            "y",
+            "a pie chart takes one y column and no series".to_string(),
+            None,
+        )),
+        ChartType::Scatter if !(x_kind.is_numeric() || x_kind == ColumnType::Date) => {
+            errors.push(error(
+                "x",
+                format!(
+                    "column {:?} is {}, but a scatter chart needs numbers or dates on its x axis",
+                    spec.x,
+                    x_kind.name()
+                ),
+                Some(numeric_columns(snapshot)),
+            ))
+        }
+        _ => {}
+    }
+    if spec.stacked && !matches!(spec.kind, ChartType::Bar | ChartType::Area) {
+        errors.push(error(
+            "stacked",
+            format!("a {} chart cannot be stacked", spec.kind.name()),
+            Some("`stacked` applies to bar and area charts".to_string()),
+        ));
+    }
+    if spec.horizontal && spec.kind != ChartType::Bar {
+        errors.push(error(
+            "horizontal",
+            format!("a {} chart cannot be horizontal", spec.kind.name()),
+            Some("`horizontal` applies to bar charts".to_string()),
+        ));
+    }
+    errors
+}
+
+fn numeric_columns(snapshot: &Snapshot) -> String {
+    let names: Vec<&str> = snapshot
+        .table
+        .columns
+        .iter()
+        .filter(|c| c.kind.is_numeric())
+        .map(|c| c.name.as_str())
+        .collect();
+    if names.is_empty() {
+        format!("{} has no numeric columns", snapshot.id())
+    } else {
+        format!("numeric columns are {}", names.join(", "))
+    }
+}
+
+/// A figure in its place in the report: numbered in reading order, on a page.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    /// The resolved figure.
+    pub figure: Figure,
+    /// "Figure N": 1-based, in reading order across the report.
+    pub number: usize,
+    /// The index of its page in the report's reading order.
+    pub page: usize,
+    /// Where its directive's body starts in the page's Markdown body.
+    pub offset: usize,
+    /// Its published version.
+    pub version: u32,
+    /// The ECharts option.
+    pub option: serde_json::Value,
+}
