@@ -40,6 +40,17 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Print the citation of a figure version.
+    Cite {
+        /// The figure's id, optionally with a version: download-share@v1.
+        figure: String,
+        /// apa, bibtex or csl-json.
+        #[arg(long, default_value = "apa")]
+        format: crate::cite::Format,
+        /// The project directory.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Publish and list dataset snapshots.
     Data {
         #[command(subcommand)]
@@ -154,6 +165,17 @@ fn execute(cli: Cli) -> Result<(), Error> {
         Command::Data {
             command: DataCommand::List { root },
         } => print!("{}", crate::list_data(&root)?),
+        Command::Cite {
+            figure,
+            format,
+            root,
+        } => {
+            let text = crate::cite(&root, &figure, format)?;
+            print!("{text}");
+            if !text.ends_with('\n') {
+                println!();
+            }
+        }
     }
     Ok(())
 }

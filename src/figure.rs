@@ -437,19 +437,42 @@ fn numeric_columns(snapshot: &Snapshot) -> String {
     }
 }
 
-/// A figure in its place in the report: numbered in reading order, on a page.
+/// A version of a figure, ready to render: in its place in the report when it is the
+/// current version of a figure of the prose, else rebuilt from `folio.lock`.
 #[derive(Debug, Clone)]
 pub struct Placed {
     /// The resolved figure.
     pub figure: Figure,
-    /// "Figure N": 1-based, in reading order across the report.
-    pub number: usize,
-    /// The index of its page in the report's reading order.
-    pub page: usize,
-    /// Where its directive's body starts in the page's Markdown body.
+    /// "Figure N": 1-based, in reading order across the report; `None` for versions that
+    /// are not in the prose (earlier or withdrawn ones).
+    pub number: Option<usize>,
+    /// The index of the page that shows the figure now, if any.
+    pub page: Option<usize>,
+    /// Where its directive's body starts in that page's Markdown body.
     pub offset: usize,
-    /// Its published version.
+    /// This version's number.
     pub version: u32,
+    /// The figure's latest version.
+    pub latest: u32,
+    /// The date this version was first published.
+    pub published: String,
+    /// True when the figure is no longer in the prose.
+    pub withdrawn: bool,
+    /// What changed from the previous version, for versions after the first.
+    pub change: Option<String>,
     /// The ECharts option.
     pub option: serde_json::Value,
+}
+
+impl Placed {
+    /// True when this is the version the prose shows.
+    pub fn is_current(&self) -> bool {
+        self.number.is_some()
+    }
+}
+
+/// The directive as canonical JSON (keys sorted), as recorded in `folio.lock`.
+pub fn canonical(spec: &ChartSpec) -> String {
+    let value = serde_json::to_value(spec).expect("a spec serialises");
+    serde_json::to_string(&value).expect("JSON serialises")
 }

@@ -5,7 +5,9 @@
 //! previous stage's value and returns a new one; a stage that finds problems in the input
 //! returns every diagnostic it found, and nothing is written.
 
+pub mod bib;
 pub mod chart;
+pub mod cite;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -20,6 +22,7 @@ pub mod output;
 pub mod project;
 pub mod render;
 pub mod site;
+pub mod value;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -105,7 +108,7 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     Ok(Summary {
         pages: report.pages.len(),
         figures: report.figures.len(),
-        versions: report.figures.len(),
+        versions: report.figures.len() + report.archive.len(),
         datasets: report.data.datasets.len(),
         elapsed: started.elapsed(),
         notes: lock.notes,
@@ -140,14 +143,27 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
         }
         Err(other) => return Err(other),
     };
+    let bibliography = match &project.bibliography {
+        Some(file) => bib::Bibliography::parse(file)
+            .map(Some)
+            .map_err(|e| errors.extend(e))
+            .ok(),
+        None => Some(None),
+    };
     let committed = match &project.lock {
         Some(file) => lock::Lock::parse(&file.path, &file.text)
             .map_err(|e| errors.push(e))
             .ok(),
         None => Some(lock::Lock::default()),
     };
-    let (Some(mut config), Some(pages), Some(theme), Some(data), Some(committed)) =
-        (config, pages, theme, data, committed)
+    let (
+        Some(mut config),
+        Some(pages),
+        Some(theme),
+        Some(data),
+        Some(committed),
+        Some(bibliography),
+    ) = (config, pages, theme, data, committed, bibliography)
     else {
         return Err(errors.into());
     };
@@ -158,8 +174,28 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
     let (updated, notes) = lock::check_snapshots(&committed, &data, options.locked, &today)
         .map_err(|e| errors.extend(e))
         .unwrap_or_default();
-    let figures = resolve_figures(&pages, &data, &mut errors);
-    let pages = check(pages, &figures, &config, &theme, &mut errors);
+    let mut figures = resolve_figures(&pages, &data, &mut errors);
+    let mut updated = updated;
+    let mut notes = notes;
+    let archive = publish_figures(
+        &mut figures,
+        &mut updated,
+        &data,
+        &pages,
+        options.locked,
+        &today,
+        &mut errors,
+        &mut notes,
+    );
+    let pages = check(
+        pages,
+        &figures,
+        &data,
+        bibliography.as_ref(),
+        &config,
+        &theme,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(errors.into());
     }
@@ -173,6 +209,7 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
             config,
             pages,
             figures,
+            archive,
             data,
             lock: lock.updated.clone(),
         },
@@ -205,7 +242,7 @@ fn resolve_figures(
                 }
             };
             if let Some(first) = placed.iter().find(|p| p.figure.spec.id == figure.spec.id) {
-                let first_page = &pages[first.page].file.path;
+                let first_page = &pages[first.page.unwrap_or(index)].file.path;
                 errors.push(
                     source
                         .error_at(
@@ -221,10 +258,14 @@ fn resolve_figures(
             }
             placed.push(Placed {
                 option: chart::option(&figure),
-                number: placed.len() + 1,
-                page: index,
+                number: Some(placed.len() + 1),
+                page: Some(index),
                 offset,
-                version: 1,
+                version: 0,
+                latest: 0,
+                published: String::new(),
+                withdrawn: false,
+                change: None,
                 figure,
             });
         }
@@ -232,10 +273,163 @@ fn resolve_figures(
     placed
 }
 
+/// Gives each figure of the prose its version from `folio.lock`, publishing a new version
+/// when its directive or data changed (or failing, with `--locked`), and rebuilds every
+/// other published version (earlier and withdrawn ones) from the lock.
+#[allow(clippy::too_many_arguments)] // One stage, one call site: the pipeline's values.
+fn publish_figures(
+    figures: &mut [Placed],
+    lock: &mut lock::Lock,
+    data: &data::Registry,
+    pages: &[Page],
+    locked: bool,
+    today: &str,
+    errors: &mut Vec<Diagnostic>,
+    notes: &mut Vec<String>,
+) -> Vec<Placed> {
+    for placed in figures.iter_mut() {
+        let spec = figure::canonical(&placed.figure.spec);
+        let id = placed.figure.spec.id.clone();
+        let snapshot = placed.figure.snapshot.clone();
+        placed.version = match lock.figure_status(&id, &spec, &snapshot) {
+            lock::FigureStatus::Published(n) => n,
+            lock::FigureStatus::Unpublished(n) if locked => {
+                let page = &pages[placed.page.unwrap_or(0)];
+                let source = page.body_source().fragment(placed.offset);
+                let what = if n == 1 {
+                    format!("figure {id:?} is not in folio.lock")
+                } else {
+                    format!("figure {id:?} differs from its published version {}", n - 1)
+                };
+                errors.push(source.error_at(0, what).with_hint(format!(
+                    "run `folio build` without --locked to publish it as version {n}, and commit folio.lock"
+                )));
+                n
+            }
+            lock::FigureStatus::Unpublished(n) => {
+                let version = lock::LockedVersion {
+                    number: n,
+                    published: today.to_string(),
+                    data: snapshot.clone(),
+                    sha256: placed.figure.sha256.clone(),
+                    spec,
+                };
+                let change = lock
+                    .figure(&id)
+                    .and_then(|f| f.version.last())
+                    .map(|previous| version.change_from(previous));
+                notes.push(match change {
+                    Some(change) => format!("published figure {id} version {n}: {change}"),
+                    None => format!("published figure {id} version {n}"),
+                });
+                lock.publish_figure(&id, version)
+            }
+        };
+    }
+    let mut archive = Vec::new();
+    for locked_figure in &lock.figure {
+        let current = figures
+            .iter_mut()
+            .find(|p| p.figure.spec.id == locked_figure.id);
+        let latest = locked_figure.version.last().map_or(0, |v| v.number);
+        let page = current.as_ref().and_then(|p| p.page);
+        let withdrawn = current.is_none();
+        let mut current = current;
+        for (i, version) in locked_figure.version.iter().enumerate() {
+            let change = i
+                .checked_sub(1)
+                .map(|p| version.change_from(&locked_figure.version[p]));
+            if let Some(placed) = current
+                .as_deref_mut()
+                .filter(|p| p.version == version.number)
+            {
+                placed.latest = latest;
+                placed.published = version.published.clone();
+                placed.change = change;
+                continue;
+            }
+            let source = diag::Source::new(std::path::Path::new(lock::FILE), "");
+            let rebuilt = serde_json::from_str::<figure::ChartSpec>(&version.spec)
+                .map_err(|e| {
+                    vec![source.error_at(
+                        0,
+                        format!(
+                            "figure {:?} version {} in folio.lock cannot be read: {e}",
+                            locked_figure.id, version.number
+                        ),
+                    )]
+                })
+                .and_then(|spec| figure::resolve(spec, data, "", &source));
+            match rebuilt {
+                Ok(figure) => archive.push(Placed {
+                    option: chart::option(&figure),
+                    figure,
+                    number: None,
+                    page,
+                    offset: 0,
+                    version: version.number,
+                    latest,
+                    published: version.published.clone(),
+                    withdrawn,
+                    change,
+                }),
+                Err(e) => errors.extend(e),
+            }
+        }
+    }
+    archive
+}
+
+/// Checks a page's `[@key]` citations against the bibliography and formats them.
+fn cite_references(
+    page: &Page,
+    bibliography: Option<&bib::Bibliography>,
+    errors: &mut Vec<Diagnostic>,
+) -> bib::PageReferences {
+    let source = page.body_source();
+    let mut cited = Vec::new();
+    for directive in markdown::directives(page.body()) {
+        let Directive::Cite { keys, offset } = directive else {
+            continue;
+        };
+        let Some(bibliography) = bibliography else {
+            errors.push(
+                source
+                    .error_at(
+                        offset,
+                        format!(
+                            "[@{}] cites a reference, but there is no bibliography",
+                            keys.join("; @")
+                        ),
+                    )
+                    .with_hint("add the entry to content/references.bib"),
+            );
+            continue;
+        };
+        for key in keys.iter().filter(|k| !bibliography.contains(k)) {
+            errors.push(
+                source
+                    .error_at(offset, format!("unknown reference @{key}"))
+                    .with_hint(format!(
+                        "content/references.bib has {}",
+                        bibliography.some_keys(12)
+                    )),
+            );
+        }
+        cited.push(keys);
+    }
+    match bibliography {
+        Some(b) if !cited.is_empty() => b.render_page(&cited),
+        _ => bib::PageReferences::default(),
+    }
+}
+
 /// Renders every page's Markdown, replacing its directives with figures and links.
 fn check(
     pages: Vec<Page>,
     figures: &[Placed],
+    data: &data::Registry,
+    bibliography: Option<&bib::Bibliography>,
     config: &Config,
     theme: &Theme,
     errors: &mut Vec<Diagnostic>,
@@ -259,10 +453,12 @@ fn check(
     let mut rendered = Vec::with_capacity(pages.len());
     for (index, page) in pages.iter().enumerate() {
         let source = page.body_source();
-        let (html, found) = markdown::render(page.body(), &mut |directive| match directive {
+        let references = cite_references(page, bibliography, errors);
+        let mut citations = references.citations.iter();
+        let (mut html, found) = markdown::render(page.body(), &mut |directive| match directive {
             Directive::Chart { offset, .. } => figures
                 .iter()
-                .find(|f| f.page == index && f.offset == *offset)
+                .find(|f| f.page == Some(index) && f.offset == *offset)
                 // A figure that did not resolve has its error reported already.
                 .map_or(Ok(String::new()), |placed| {
                     site::figure_fragment(theme, config, placed)
@@ -271,21 +467,54 @@ fn check(
                 match figures.iter().find(|f| &f.figure.spec.id == id) {
                     Some(f) => Ok(format!(
                         "<a class=\"figref\" href=\"{}#fig-{}\">Figure {}</a>",
-                        urls[f.page], id, f.number
+                        urls[f.page.unwrap_or(0)],
+                        id,
+                        f.number.unwrap_or(0)
                     )),
                     None => Err(source
                         .error_at(*offset, format!("unknown figure @fig-{id}"))
                         .with_hint(figure_list())),
                 }
             }
-            Directive::Value { offset, .. } => {
-                Err(source.error_at(*offset, "value roles are not supported yet"))
-            }
-            Directive::Cite { keys, offset } => {
-                Err(source.error_at(*offset, format!("unknown reference @{}", keys.join(", @"))))
-            }
+            Directive::Value { spec, offset } => match value::resolve(spec, data) {
+                Ok(v) => Ok(format!(
+                    "<a class=\"value\" href=\"{base}data/{}/{}/\" title=\"{}\"><data value=\"{}\">{}</data></a>",
+                    html::escape(&v.dataset),
+                    html::escape(&v.version),
+                    html::escape(
+                        format!("{}, column {} {}", v.snapshot, v.column, v.filters).trim_end()
+                    ),
+                    html::escape(&v.raw),
+                    html::escape(&v.formatted),
+                )),
+                Err(problem) => {
+                    let mut d = source.error_at(offset + problem.offset, problem.message);
+                    d.hint = problem.hint;
+                    Err(d)
+                }
+            },
+            Directive::Cite { keys, .. } => Ok(format!(
+                "<a class=\"cite\" href=\"#ref-{}\">{}</a>",
+                html::escape(&keys[0]),
+                citations.next().map_or("", String::as_str)
+            )),
         });
         errors.extend(found);
+        if !references.references.is_empty() {
+            html.html.push_str("<section class=\"references\" aria-labelledby=\"references\">\n<h2 id=\"references\">References</h2>\n<ol>\n");
+            for (key, entry) in &references.references {
+                html.html.push_str(&format!(
+                    "<li id=\"ref-{}\">{entry}</li>\n",
+                    html::escape(key)
+                ));
+            }
+            html.html.push_str("</ol>\n</section>\n");
+            html.toc.push(markdown::TocEntry {
+                level: 2,
+                id: "references".to_string(),
+                title: "References".to_string(),
+            });
+        }
         rendered.push(html);
     }
     pages.into_iter().zip(rendered).collect()
@@ -445,4 +674,56 @@ pub fn list_data(root: &std::path::Path) -> Result<String, Error> {
         out.push_str("no datasets in data/\n");
     }
     Ok(out)
+}
+
+/// `folio cite <id>[@vN]`: a figure version's citation, from the published lock. Without a
+/// version, the figure's latest.
+pub fn cite(root: &std::path::Path, target: &str, format: cite::Format) -> Result<String, Error> {
+    let (id, version) = match target.split_once('@') {
+        Some((id, v)) => {
+            let number = v
+                .strip_prefix('v')
+                .and_then(|n| n.parse::<u32>().ok())
+                .ok_or_else(|| {
+                    Error::Usage(format!("{v:?} is not a figure version: write v1, v2, ..."))
+                })?;
+            (id, Some(number))
+        }
+        None => (target, None),
+    };
+    let id = id.strip_prefix("fig-").unwrap_or(id);
+    let options = Options {
+        root: root.to_path_buf(),
+        out: None,
+        base_url: None,
+        locked: true,
+        write: false,
+    };
+    let project = project::load(root)?;
+    let (report, _, _) = parse(&project, &options)?;
+    let versions: Vec<&Placed> = report
+        .figures
+        .iter()
+        .chain(&report.archive)
+        .filter(|p| p.figure.spec.id == id)
+        .collect();
+    let latest = versions.iter().map(|p| p.version).max().ok_or_else(|| {
+        Error::Usage(format!(
+            "no figure {id:?} has been published in this report"
+        ))
+    })?;
+    let wanted = version.unwrap_or(latest);
+    let placed = versions
+        .into_iter()
+        .find(|p| p.version == wanted)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "figure {id:?} has versions 1 to {latest}, not {wanted}"
+            ))
+        })?;
+    Ok(cite::figure(
+        &report.config,
+        &site::figure_ref(&report.config, placed),
+        format,
+    ))
 }

@@ -23,8 +23,82 @@ pub const FILE: &str = "folio.lock";
 #[serde(deny_unknown_fields)]
 pub struct Lock {
     /// Published snapshots, sorted by dataset and version.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub snapshot: Vec<LockedSnapshot>,
+    /// Published figures, sorted by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub figure: Vec<LockedFigure>,
+}
+
+/// Every published version of one figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedFigure {
+    /// The figure's id.
+    pub id: String,
+    /// Its versions, oldest first.
+    pub version: Vec<LockedVersion>,
+}
+
+/// One published version of a figure: enough to rebuild it for good.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedVersion {
+    /// 1, 2, ...
+    pub number: u32,
+    /// The date it was first published (`YYYY-MM-DD`).
+    pub published: String,
+    /// `dataset@version` it plots.
+    pub data: String,
+    /// The SHA-256 of that snapshot.
+    pub sha256: String,
+    /// The directive, as canonical JSON (keys sorted).
+    pub spec: String,
+}
+
+impl LockedVersion {
+    /// What changed from `previous` to this version, in words.
+    pub fn change_from(&self, previous: &LockedVersion) -> String {
+        let mut parts = Vec::new();
+        if self.data != previous.data {
+            parts.push(format!(
+                "data moved from {} to {}",
+                previous.data, self.data
+            ));
+        }
+        let parse = |s: &str| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s)
+                .unwrap_or_default()
+        };
+        let (old, new) = (parse(&previous.spec), parse(&self.spec));
+        let mut keys: Vec<&String> = old
+            .keys()
+            .chain(new.keys())
+            .filter(|k| *k != "data" && old.get(*k) != new.get(*k))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        if !keys.is_empty() {
+            let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+            parts.push(format!("the directive's {} changed", names.join(", ")));
+        }
+        if parts.is_empty() {
+            "republished unchanged".to_string()
+        } else {
+            let mut text = parts.join("; ");
+            text[..1].make_ascii_uppercase();
+            text
+        }
+    }
+}
+
+/// Where a figure of the prose stands against the lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FigureStatus {
+    /// It equals its latest published version.
+    Published(u32),
+    /// It is new, or differs from its latest version: it would be published as this number.
+    Unpublished(u32),
 }
 
 /// One published snapshot.
@@ -56,6 +130,36 @@ impl Lock {
         format!(
             "# folio.lock: what this report has published. Written by folio; commit it, do not edit it.\n# A snapshot listed here is immutable: publish a change as a new version.\n\n{body}"
         )
+    }
+
+    /// The published versions of figure `id`.
+    pub fn figure(&self, id: &str) -> Option<&LockedFigure> {
+        self.figure.iter().find(|f| f.id == id)
+    }
+
+    /// Compares a figure of the prose with its latest published version.
+    pub fn figure_status(&self, id: &str, spec: &str, data: &str) -> FigureStatus {
+        match self.figure(id).and_then(|f| f.version.last()) {
+            Some(v) if v.spec == spec && v.data == data => FigureStatus::Published(v.number),
+            Some(v) => FigureStatus::Unpublished(v.number + 1),
+            None => FigureStatus::Unpublished(1),
+        }
+    }
+
+    /// Appends a version of figure `id`; returns its number.
+    pub fn publish_figure(&mut self, id: &str, version: LockedVersion) -> u32 {
+        let number = version.number;
+        match self.figure.iter_mut().find(|f| f.id == id) {
+            Some(figure) => figure.version.push(version),
+            None => {
+                self.figure.push(LockedFigure {
+                    id: id.to_string(),
+                    version: vec![version],
+                });
+                self.figure.sort_by(|a, b| a.id.cmp(&b.id));
+            }
+        }
+        number
     }
 
     /// The entry for `dataset@version`.
@@ -195,6 +299,16 @@ mod tests {
     #[test]
     fn round_trips_through_toml() {
         let lock = Lock {
+            figure: vec![LockedFigure {
+                id: "f".into(),
+                version: vec![LockedVersion {
+                    number: 1,
+                    published: "2025-11-27".into(),
+                    data: "a@v1".into(),
+                    sha256: "00".into(),
+                    spec: "{\"id\":\"f\"}".into(),
+                }],
+            }],
             snapshot: vec![LockedSnapshot {
                 dataset: "a".into(),
                 version: "v1".into(),
@@ -203,5 +317,22 @@ mod tests {
             }],
         };
         assert_eq!(Lock::parse(Path::new(FILE), &lock.to_toml()).unwrap(), lock);
+    }
+
+    #[test]
+    fn describes_what_changed_between_versions() {
+        let v = |data: &str, spec: &str| LockedVersion {
+            number: 1,
+            published: String::new(),
+            data: data.into(),
+            sha256: String::new(),
+            spec: spec.into(),
+        };
+        let old = v("a@v1", r#"{"data":"a@v1","id":"f","title":"A"}"#);
+        let new = v("a@v2", r#"{"data":"a@v2","id":"f","title":"B"}"#);
+        assert_eq!(
+            new.change_from(&old),
+            "Data moved from a@v1 to a@v2; the directive's `title` changed"
+        );
     }
 }

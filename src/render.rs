@@ -30,6 +30,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/figure_page.html"),
     ),
     ("figures.html", include_str!("../templates/figures.html")),
+    ("changes.html", include_str!("../templates/changes.html")),
 ];
 
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[

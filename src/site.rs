@@ -24,8 +24,10 @@ pub struct Report {
     pub config: Config,
     /// Pages in reading order, each with its rendered body.
     pub pages: Vec<(Page, Rendered)>,
-    /// Figures in reading order.
+    /// Figures of the prose in reading order, each at its current version.
     pub figures: Vec<Placed>,
+    /// Every other published figure version (earlier and withdrawn), rebuilt from the lock.
+    pub archive: Vec<Placed>,
     /// Datasets and their snapshots.
     pub data: Registry,
     /// The lock as this build leaves it (publication dates).
@@ -44,6 +46,8 @@ struct SiteView<'a> {
     language: &'a str,
     license: &'a str,
     chapters: Vec<Link>,
+    /// The date of the report's latest publication (from `folio.lock`), or empty.
+    published: String,
 }
 
 /// A link to a page, for navigation.
@@ -97,6 +101,7 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
             .filter(|(p, _)| !p.is_front())
             .map(|(p, _)| link(p))
             .collect(),
+        published: latest_publication(&report.lock),
     };
 
     let mut site = Site::default();
@@ -120,7 +125,7 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
             prev: neighbour(i.checked_sub(1)),
             next: neighbour(Some(i + 1)),
             extra: &page.meta.extra,
-            charts: report.figures.iter().any(|f| f.page == i),
+            charts: report.figures.iter().any(|f| f.page == Some(i)),
         };
         let template = if page.is_front() {
             "index.html"
@@ -139,6 +144,10 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
         }
     }
     errors.extend(figure_pages(report, theme, &site_view, &mut site));
+    match theme.render("changes.html", &site_view, &changes(report, &base_path)) {
+        Ok(html) => site.add("changes/index.html", html),
+        Err(e) => errors.push(e),
+    }
     for snapshot in report.data.snapshots() {
         site.copy(
             format!("data/{}/{}.csv", snapshot.dataset, snapshot.version),
@@ -155,7 +164,7 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
     for (path, bytes) in &theme.assets {
         site.add(path.clone(), bytes.clone());
     }
-    if !report.figures.is_empty() {
+    if !report.figures.is_empty() || !report.archive.is_empty() {
         site.add(
             format!("assets/echarts/{}", chart::svg::ECHARTS_FILE),
             chart::svg::ECHARTS_JS,
@@ -420,8 +429,14 @@ fn preview(snapshot: &Snapshot) -> Preview {
 #[derive(Serialize)]
 struct FigureView {
     id: String,
-    number: usize,
+    number: Option<usize>,
     version: u32,
+    latest: u32,
+    latest_url: String,
+    published: String,
+    withdrawn: bool,
+    change: Option<String>,
+    citation: Citations,
     title: String,
     kind: &'static str,
     caption: String,
@@ -445,6 +460,14 @@ struct FigureView {
     table: TableView,
     chapter_title: String,
     chapter_url: String,
+}
+
+/// A figure version's citation in every format, for copying.
+#[derive(Serialize)]
+struct Citations {
+    apa: String,
+    bibtex: String,
+    csl_json: String,
 }
 
 #[derive(Serialize)]
@@ -474,10 +497,21 @@ fn figure_view(config: &Config, placed: &Placed, chapter: Option<&Page>) -> Figu
     })
     .0
     .html;
+    let cited = figure_ref(config, placed);
     FigureView {
         id: spec.id.clone(),
         number: placed.number,
         version: placed.version,
+        latest: placed.latest,
+        latest_url: format!("{base}figures/{}/v{}/", spec.id, placed.latest),
+        published: placed.published.clone(),
+        withdrawn: placed.withdrawn,
+        change: placed.change.clone(),
+        citation: Citations {
+            apa: crate::cite::figure(config, &cited, crate::cite::Format::Apa),
+            bibtex: crate::cite::figure(config, &cited, crate::cite::Format::Bibtex),
+            csl_json: crate::cite::figure(config, &cited, crate::cite::Format::CslJson),
+        },
         title: spec.title.clone(),
         kind: spec.kind.name(),
         caption,
@@ -540,6 +574,23 @@ fn figure_view(config: &Config, placed: &Placed, chapter: Option<&Page>) -> Figu
     }
 }
 
+/// What a citation of this figure version names.
+pub fn figure_ref<'a>(config: &Config, placed: &'a Placed) -> crate::cite::FigureRef<'a> {
+    let figure = &placed.figure;
+    crate::cite::FigureRef {
+        id: &figure.spec.id,
+        title: &figure.spec.title,
+        version: placed.version,
+        published: &placed.published,
+        url: format!(
+            "{}figures/{}/v{}/",
+            config.base_url, figure.spec.id, placed.version
+        ),
+        data: &figure.snapshot,
+        sha256: &figure.sha256,
+    }
+}
+
 /// The markup of a figure inside a chapter.
 pub fn figure_fragment(
     theme: &Theme,
@@ -564,11 +615,11 @@ fn figure_pages(
 ) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let mut errors = Vec::new();
-    if report.figures.is_empty() {
+    if report.figures.is_empty() && report.archive.is_empty() {
         return errors;
     }
-    let svgs: Vec<Result<String, String>> = report
-        .figures
+    let versions: Vec<&Placed> = report.figures.iter().chain(&report.archive).collect();
+    let svgs: Vec<Result<String, String>> = versions
         .par_iter()
         .map(|placed| {
             let mut option = placed.option.clone();
@@ -578,16 +629,21 @@ fn figure_pages(
         })
         .collect();
     let mut list = Vec::new();
-    for (placed, svg) in report.figures.iter().zip(svgs) {
-        let chapter = &report.pages[placed.page].0;
-        let view = figure_view(&report.config, placed, Some(chapter));
+    let mut withdrawn = Vec::new();
+    for (placed, svg) in versions.iter().zip(svgs) {
+        let chapter = placed.page.map(|p| &report.pages[p].0);
+        let view = figure_view(&report.config, placed, chapter);
         let id = &placed.figure.spec.id;
         let dir = format!("figures/{id}/v{}/", placed.version);
+        let where_ = chapter.map_or_else(|| "folio.lock".into(), |c| c.file.path.clone());
         match svg {
             Ok(svg) => site.add(format!("{dir}figure.svg"), svg),
             Err(e) => errors.push(Diagnostic::file(
-                &chapter.file.path,
-                format!("cannot render figure {id:?} to SVG: {e}"),
+                where_,
+                format!(
+                    "cannot render figure {id:?} version {} to SVG: {e}",
+                    placed.version
+                ),
             )),
         }
         site.add(format!("{dir}data.csv"), placed.figure.table.to_csv());
@@ -595,13 +651,17 @@ fn figure_pages(
             format!("{dir}option.json"),
             serde_json::to_string_pretty(&placed.option).expect("JSON serialises") + "\n",
         );
-        let pages = [
-            (format!("{dir}index.html"), &view.permalink),
-            (format!("figures/{id}/index.html"), &view.current_url),
-        ];
+        let title = match placed.number {
+            Some(n) => format!("Figure {n}: {}", placed.figure.spec.title),
+            None => format!("Figure: {}", placed.figure.spec.title),
+        };
+        let mut pages = vec![(format!("{dir}index.html"), &view.permalink)];
+        if placed.version == placed.latest {
+            pages.push((format!("figures/{id}/index.html"), &view.current_url));
+        }
         for (path, url) in pages {
             let page = serde_json::json!({
-                "title": format!("Figure {}: {}", placed.number, placed.figure.spec.title),
+                "title": title,
                 "summary": format!("{} (version {}), from {}.", placed.figure.spec.title, placed.version, placed.figure.snapshot),
                 "url": url,
                 "canonical": view.canonical,
@@ -613,18 +673,121 @@ fn figure_pages(
                 Err(e) => errors.push(e),
             }
         }
-        list.push(view);
+        match (
+            placed.is_current(),
+            placed.withdrawn && placed.version == placed.latest,
+        ) {
+            (true, _) => list.push(view),
+            (_, true) => withdrawn.push(view),
+            _ => {}
+        }
     }
+    let mut bib = crate::cite::report_bibtex(
+        &report.config,
+        versions
+            .iter()
+            .map(|p| p.published.as_str())
+            .max()
+            .unwrap_or(""),
+    );
+    let mut cited: Vec<&Placed> = versions.clone();
+    cited.sort_by(|a, b| (&a.figure.spec.id, a.version).cmp(&(&b.figure.spec.id, b.version)));
+    for placed in cited {
+        bib.push('\n');
+        bib.push_str(&crate::cite::bibtex(
+            &report.config,
+            &figure_ref(&report.config, placed),
+        ));
+    }
+    site.add("citation.bib", bib);
     let page = serde_json::json!({
         "title": "Figures",
         "summary": "Every figure in this report, with its permanent address.",
         "url": format!("{}figures/", report.config.base_path()),
         "canonical": format!("{}figures/", report.config.base_url),
         "figures": list,
+        "withdrawn": withdrawn,
     });
     match theme.render("figures.html", site_view, &page) {
         Ok(html) => site.add("figures/index.html", html),
         Err(e) => errors.push(e),
     }
     errors
+}
+
+fn latest_publication(lock: &Lock) -> String {
+    let snapshots = lock.snapshot.iter().map(|s| s.published.as_str());
+    let figures = lock
+        .figure
+        .iter()
+        .flat_map(|f| f.version.iter().map(|v| v.published.as_str()));
+    snapshots.chain(figures).max().unwrap_or("").to_string()
+}
+
+/// One entry of `/changes/`.
+#[derive(Serialize)]
+struct Change {
+    kind: &'static str,
+    title: String,
+    url: String,
+    detail: String,
+}
+
+/// `/changes/`: every snapshot and figure version published, by date, newest first.
+fn changes(report: &Report, base: &str) -> serde_json::Value {
+    let mut by_date: std::collections::BTreeMap<&str, Vec<Change>> =
+        std::collections::BTreeMap::new();
+    for s in &report.lock.snapshot {
+        let meta = report.data.datasets.get(&s.dataset);
+        let notes = meta
+            .and_then(|d| d.meta.versions.get(&s.version))
+            .map(|v| v.notes.clone())
+            .unwrap_or_default();
+        by_date.entry(&s.published).or_default().push(Change {
+            kind: "data",
+            title: format!(
+                "{} ({}@{})",
+                meta.map_or(s.dataset.as_str(), |d| d.meta.title.as_str()),
+                s.dataset,
+                s.version
+            ),
+            url: format!("{base}data/{}/{}/", s.dataset, s.version),
+            detail: if notes.is_empty() {
+                format!("Snapshot published, SHA-256 {}.", s.sha256)
+            } else {
+                format!("Snapshot published, SHA-256 {}. {notes}", s.sha256)
+            },
+        });
+    }
+    let versions: Vec<&Placed> = report.figures.iter().chain(&report.archive).collect();
+    for figure in &report.lock.figure {
+        for (i, v) in figure.version.iter().enumerate() {
+            let title = versions
+                .iter()
+                .find(|p| p.figure.spec.id == figure.id && p.version == v.number)
+                .map_or(figure.id.clone(), |p| p.figure.spec.title.clone());
+            let detail = match i.checked_sub(1) {
+                Some(p) => format!("{}.", v.change_from(&figure.version[p])),
+                None => format!("First published, from {}.", v.data),
+            };
+            by_date.entry(&v.published).or_default().push(Change {
+                kind: "figure",
+                title: format!("{title} (figure {}, version {})", figure.id, v.number),
+                url: format!("{base}figures/{}/v{}/", figure.id, v.number),
+                detail,
+            });
+        }
+    }
+    let days: Vec<serde_json::Value> = by_date
+        .into_iter()
+        .rev()
+        .map(|(date, changes)| serde_json::json!({ "date": date, "changes": changes }))
+        .collect();
+    serde_json::json!({
+        "title": "Changes",
+        "summary": "Every dataset version and figure version this report has published, newest first.",
+        "url": format!("{base}changes/"),
+        "canonical": format!("{}changes/", report.config.base_url),
+        "days": days,
+    })
 }

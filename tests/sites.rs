@@ -6,8 +6,12 @@
 //! - Otherwise the build must succeed, and every file under `expected/public/` must equal the
 //!   file of the same path in the output. An expected file the build did not produce fails.
 //!
-//! `UPDATE_EXPECT=1 cargo test --test sites` rewrites the golden files that exist. To pin a
-//! new output file, create it empty under `expected/public/` and run with `UPDATE_EXPECT=1`.
+//! Sites that build are built with `--locked`, against each fixture's committed
+//! `folio.lock`.
+//!
+//! `UPDATE_EXPECT=1 cargo test --test sites` rewrites the golden files that exist (and lets
+//! builds update fixture locks). To pin a new output file, create it empty under
+//! `expected/public/` and run with `UPDATE_EXPECT=1`.
 
 mod common;
 
@@ -23,11 +27,17 @@ fn run_case(name: &str, args: &[&str]) {
     let expected = case.join("expected");
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("public");
+    let stderr_file = expected.join("stderr");
+    // A site that builds is built against its committed lock, so a test never writes into
+    // the fixture (refreshing expectations may refresh the lock). A failing build writes
+    // nothing, lock included, and its diagnostics are only those of the fixture's mistakes.
     let mut all_args = vec!["build", "--out", out.to_str().unwrap()];
+    if !updating() && !stderr_file.exists() {
+        all_args.push("--locked");
+    }
     all_args.extend_from_slice(args);
     let output = folio(&case, &all_args, &[("SOURCE_DATE_EPOCH", EPOCH)]);
     let mut failures = Vec::new();
-    let stderr_file = expected.join("stderr");
     if stderr_file.exists() {
         assert_eq!(
             output.status.code(),
@@ -114,4 +124,7 @@ cases! {
     rejects_a_changed_or_removed_published_snapshot: "data-changed-snapshot";
     draws_every_chart_type_with_a_page_per_figure: "charts";
     reports_chart_directive_errors_at_their_lines: "chart-errors";
+    renders_values_and_citations_from_their_sources: "values";
+    reports_value_and_citation_errors_at_their_lines: "value-errors";
+    reports_a_malformed_bibliography: "bib-errors";
 }

@@ -1,0 +1,161 @@
+//! The bibliography: `content/references.bib` read and formatted by hayagriva.
+//!
+//! In: the BibTeX file, and for each page the keys its `[@key]` citations name, in order.
+//! Out: each citation's text (author-date, APA style) and the page's reference list, as
+//! HTML. Unknown keys are found by the caller with [`Bibliography::contains`] so that each
+//! is reported at its own line.
+
+use hayagriva::citationberg::{FontStyle, FontWeight};
+use hayagriva::citationberg::{IndependentStyle, Locale, Style};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild,
+    ElemChildren, Formatted, Library,
+};
+
+use crate::html::escape;
+
+use crate::content::SourceFile;
+use crate::diag::{Diagnostic, Source};
+
+/// A parsed bibliography with the style it is formatted in.
+pub struct Bibliography {
+    library: Library,
+    style: IndependentStyle,
+    locales: Vec<Locale>,
+}
+
+/// A page's rendered citations, in order, and its reference list.
+#[derive(Debug, Clone, Default)]
+pub struct PageReferences {
+    /// One HTML fragment per citation, in the order they were given.
+    pub citations: Vec<String>,
+    /// (key, HTML) per cited entry, in the style's order.
+    pub references: Vec<(String, String)>,
+}
+
+impl Bibliography {
+    /// Parses `references.bib`.
+    pub fn parse(file: &SourceFile) -> Result<Bibliography, Vec<Diagnostic>> {
+        let source = Source::new(&file.path, &file.text);
+        let library = hayagriva::io::from_biblatex_str(&file.text).map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| {
+                    let (offset, message) = match &e {
+                        hayagriva::io::BibLaTeXError::Parse(p) => {
+                            (p.span.start, p.kind.to_string())
+                        }
+                        hayagriva::io::BibLaTeXError::Type(t) => (t.span.start, t.kind.to_string()),
+                    };
+                    source.error_at(offset, format!("invalid BibTeX: {message}"))
+                })
+                .collect::<Vec<_>>()
+        })?;
+        let style = match hayagriva::archive::ArchivedStyle::AmericanPsychologicalAssociation.get()
+        {
+            Style::Independent(style) => style,
+            Style::Dependent(_) => unreachable!("APA is an independent style"),
+        };
+        Ok(Bibliography {
+            library,
+            style,
+            locales: hayagriva::archive::locales(),
+        })
+    }
+
+    /// True when `key` is an entry of the bibliography.
+    pub fn contains(&self, key: &str) -> bool {
+        self.library.get(key).is_some()
+    }
+
+    /// Up to `n` keys, for hints.
+    pub fn some_keys(&self, n: usize) -> String {
+        let mut keys: Vec<&str> = self.library.keys().collect();
+        keys.sort_unstable();
+        let more = keys.len().saturating_sub(n);
+        keys.truncate(n);
+        let mut list = keys.join(", ");
+        if more > 0 {
+            list.push_str(&format!(" and {more} more"));
+        }
+        list
+    }
+
+    /// Formats a page's citations (each a list of keys, all known) and its references.
+    pub fn render_page(&self, citations: &[Vec<String>]) -> PageReferences {
+        let mut driver = BibliographyDriver::new();
+        for keys in citations {
+            let items = keys
+                .iter()
+                .filter_map(|k| self.library.get(k))
+                .map(CitationItem::with_entry)
+                .collect();
+            driver.citation(CitationRequest::from_items(
+                items,
+                &self.style,
+                &self.locales,
+            ));
+        }
+        let rendered = driver.finish(BibliographyRequest::new(&self.style, None, &self.locales));
+        let html = |children: &hayagriva::ElemChildren| {
+            let mut out = String::new();
+            write_html(children, &mut out);
+            out
+        };
+        PageReferences {
+            citations: rendered
+                .citations
+                .iter()
+                .map(|c| html(&c.citation))
+                .collect(),
+            references: rendered
+                .bibliography
+                .map(|b| {
+                    b.items
+                        .iter()
+                        .map(|item| (item.key.clone(), html(&item.content)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Writes hayagriva's formatted elements as HTML. hayagriva's own HTML writer copies text
+/// as it is, so a `<` or `&` in a title would become markup; this one escapes all text.
+fn write_html(children: &ElemChildren, out: &mut String) {
+    for child in &children.0 {
+        match child {
+            ElemChild::Text(text) => write_formatted(text, out),
+            ElemChild::Elem(elem) => write_html(&elem.children, out),
+            ElemChild::Markup(markup) => out.push_str(&escape(markup)),
+            ElemChild::Link { text, url }
+                if url.starts_with("https://") || url.starts_with("http://") =>
+            {
+                out.push_str(&format!("<a href=\"{}\">", escape(url)));
+                write_formatted(text, out);
+                out.push_str("</a>");
+            }
+            ElemChild::Link { text, .. } => write_formatted(text, out),
+            ElemChild::Transparent { .. } => {}
+        }
+    }
+}
+
+fn write_formatted(text: &Formatted, out: &mut String) {
+    let italic = text.formatting.font_style == FontStyle::Italic;
+    let bold = text.formatting.font_weight == FontWeight::Bold;
+    if italic {
+        out.push_str("<i>");
+    }
+    if bold {
+        out.push_str("<b>");
+    }
+    out.push_str(&escape(&text.text));
+    if bold {
+        out.push_str("</b>");
+    }
+    if italic {
+        out.push_str("</i>");
+    }
+}
