@@ -123,6 +123,10 @@ pub struct ChartSpec {
     /// Draws bars horizontally (bar). Default: false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub horizontal: bool,
+    /// A column naming each point (scatter) or row, shown in tooltips and the data table.
+    /// Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// Markdown shown under the chart. Default: none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub caption: String,
@@ -131,7 +135,7 @@ pub struct ChartSpec {
 /// The rows and columns a figure plots, with the cells exactly as written in the snapshot.
 #[derive(Debug, Clone)]
 pub struct FigureTable {
-    /// The plotted columns: x, then the series column, then the y columns.
+    /// The plotted columns: x, then the series column, then the y columns, then the label.
     pub columns: Vec<Column>,
     /// The rows, filtered and sorted.
     pub rows: Vec<Vec<String>>,
@@ -175,6 +179,17 @@ impl Figure {
     /// Where the y columns start in [`FigureTable::columns`].
     pub fn first_y(&self) -> usize {
         1 + usize::from(self.spec.series.is_some())
+    }
+
+    /// Where the y columns end (exclusive) in [`FigureTable::columns`].
+    pub fn end_y(&self) -> usize {
+        self.table.columns.len() - usize::from(self.spec.label.is_some())
+    }
+
+    /// The label of row `row`, when the spec names a label column.
+    pub fn label(&self, row: usize) -> Option<&str> {
+        self.spec.label.as_ref()?;
+        self.table.rows[row].last().map(String::as_str)
     }
 }
 
@@ -246,6 +261,7 @@ pub fn resolve(
     let x = column("x", &spec.x);
     let ys: Vec<Option<usize>> = spec.y.to_vec().iter().map(|y| column("y", y)).collect();
     let series = spec.series.as_ref().map(|s| column("series", s));
+    let label = spec.label.as_ref().map(|l| column("label", l));
     let filters: Vec<(Option<usize>, Vec<FilterValue>)> = spec
         .filter
         .iter()
@@ -263,6 +279,7 @@ pub fn resolve(
         ys.into_iter().flatten().collect::<Vec<_>>(),
     );
     let series = series.flatten();
+    let label = label.flatten();
     errors.extend(check_types(&spec, snapshot, x, &ys, series, &error));
     if !errors.is_empty() {
         return Err(errors);
@@ -327,6 +344,7 @@ pub fn resolve(
     let mut columns = vec![x];
     columns.extend(series);
     columns.extend(ys.iter().copied());
+    columns.extend(label);
     let figure_table = FigureTable {
         columns: columns.iter().map(|&c| table.columns[c].clone()).collect(),
         rows: rows

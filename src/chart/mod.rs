@@ -104,7 +104,7 @@ fn series_rows(figure: &Figure) -> Vec<(String, usize, Vec<usize>)> {
                 })
                 .collect()
         }
-        None => (first_y..table.columns.len())
+        None => (first_y..figure.end_y())
             .map(|col| {
                 (
                     table.columns[col].name.clone(),
