@@ -12,14 +12,12 @@ fn main() {
     println!("cargo::rerun-if-changed=Cargo.lock");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("Cargo.toml");
+    // Only the target's dependencies: those are the ones `cargo build` has downloaded, and
+    // `--offline` must not ask for crates of other platforms.
+    let target = std::env::var("TARGET").expect("cargo sets TARGET for build scripts");
     let output = Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--offline",
-            "--manifest-path",
-        ])
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .args(["--filter-platform", &target, "--manifest-path"])
         .arg(&manifest)
         .output()
         .expect("build.rs runs `cargo metadata` to find the charming crate");

@@ -17,11 +17,21 @@ use crate::html::escape;
 use crate::content::SourceFile;
 use crate::diag::{Diagnostic, Source};
 
+/// The APA style and the CSL locales, decoded once per process: decoding them takes longer
+/// than formatting a report's references, and the dev server rebuilds often.
+static APA: std::sync::LazyLock<(IndependentStyle, Vec<Locale>)> = std::sync::LazyLock::new(|| {
+    let style = match hayagriva::archive::ArchivedStyle::AmericanPsychologicalAssociation.get() {
+        Style::Independent(style) => style,
+        Style::Dependent(_) => unreachable!("APA is an independent style"),
+    };
+    (style, hayagriva::archive::locales())
+});
+
 /// A parsed bibliography with the style it is formatted in.
 pub struct Bibliography {
     library: Library,
-    style: IndependentStyle,
-    locales: Vec<Locale>,
+    style: &'static IndependentStyle,
+    locales: &'static [Locale],
 }
 
 /// A page's rendered citations, in order, and its reference list.
@@ -51,15 +61,11 @@ impl Bibliography {
                 })
                 .collect::<Vec<_>>()
         })?;
-        let style = match hayagriva::archive::ArchivedStyle::AmericanPsychologicalAssociation.get()
-        {
-            Style::Independent(style) => style,
-            Style::Dependent(_) => unreachable!("APA is an independent style"),
-        };
+        let (style, locales) = &*APA;
         Ok(Bibliography {
             library,
             style,
-            locales: hayagriva::archive::locales(),
+            locales,
         })
     }
 
@@ -96,7 +102,7 @@ impl Bibliography {
                 &self.locales,
             ));
         }
-        let rendered = driver.finish(BibliographyRequest::new(&self.style, None, &self.locales));
+        let rendered = driver.finish(BibliographyRequest::new(self.style, None, self.locales));
         let html = |children: &hayagriva::ElemChildren| {
             let mut out = String::new();
             write_html(children, &mut out);

@@ -33,12 +33,30 @@ enum Command {
         /// Fail instead of adding entries to folio.lock (for CI).
         #[arg(long)]
         locked: bool,
+        /// Print nothing but errors.
+        #[arg(long, short, conflicts_with = "verbose")]
+        quiet: bool,
+        /// Print each stage as it ends, and what was written.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Print the time and peak memory of each stage.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check everything build checks; write nothing.
     Check {
         /// The project directory.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+    /// Serve the site on 127.0.0.1 with live reload while you edit.
+    Serve {
+        /// The project directory.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
     },
     /// Print the citation of a figure version.
     Cite {
@@ -112,6 +130,9 @@ fn execute(cli: Cli) -> Result<(), Error> {
             out,
             base_url,
             locked,
+            quiet,
+            verbose,
+            timings,
         } => {
             let summary = crate::build(&crate::Options {
                 root,
@@ -120,8 +141,20 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 locked,
                 write: true,
             })?;
+            if quiet {
+                return Ok(());
+            }
             for note in &summary.notes {
                 println!("{note}");
+            }
+            if verbose || timings {
+                for t in &summary.timings {
+                    let memory = t
+                        .peak_kib
+                        .map(|kib| format!(", peak memory {} MiB", kib / 1024))
+                        .unwrap_or_default();
+                    println!("{:>16}: {:>6} ms{memory}", t.stage, t.time.as_millis());
+                }
             }
             println!("{summary}");
         }
@@ -165,6 +198,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
         Command::Data {
             command: DataCommand::List { root },
         } => print!("{}", crate::list_data(&root)?),
+        Command::Serve { root, port } => crate::serve::serve(&root, port)?,
         Command::Cite {
             figure,
             format,

@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod output;
 pub mod project;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod value;
 
@@ -67,6 +68,8 @@ pub struct Summary {
     pub elapsed: Duration,
     /// What the build published for the first time (new lock entries).
     pub notes: Vec<String>,
+    /// Time and memory per stage.
+    pub timings: Vec<Timing>,
 }
 
 impl std::fmt::Display for Summary {
@@ -85,7 +88,6 @@ impl std::fmt::Display for Summary {
 
 /// Builds (or, with `write: false`, only checks) the project at `options.root`.
 pub fn build(options: &Options) -> Result<Summary, Error> {
-    let started = Instant::now();
     let out = options
         .out
         .clone()
@@ -93,10 +95,13 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     if options.write {
         output::check_out_dir(&options.root, &out)?;
     }
-    let project = project::load(&options.root)?;
-    let (report, theme, lock) = parse(&project, options)?;
-    let site = site::render(&report, &theme)?;
+    let Built {
+        site,
+        mut summary,
+        lock,
+    } = render(options)?;
     if options.write {
+        let started = Instant::now();
         output::write(&site, &out)?;
         if lock.updated != lock.committed {
             error::write(
@@ -104,14 +109,73 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
                 lock.updated.to_toml().as_bytes(),
             )?;
         }
+        summary.timings.push(Timing::since("write", started));
     }
-    Ok(Summary {
-        pages: report.pages.len(),
-        figures: report.figures.len(),
-        versions: report.figures.len() + report.archive.len(),
-        datasets: report.data.datasets.len(),
-        elapsed: started.elapsed(),
-        notes: lock.notes,
+    summary.elapsed = summary.timings.iter().map(|t| t.time).sum();
+    Ok(summary)
+}
+
+/// A site rendered in memory, with what it would publish.
+pub struct Built {
+    /// Every file of the site.
+    pub site: output::Site,
+    /// What it holds.
+    pub summary: Summary,
+    lock: LockUpdate,
+}
+
+/// Time and peak memory after one stage.
+#[derive(Debug, Clone)]
+pub struct Timing {
+    /// The stage: load, parse, render, write.
+    pub stage: &'static str,
+    /// How long it took.
+    pub time: Duration,
+    /// The process's peak resident memory after it, in KiB, where the system says.
+    pub peak_kib: Option<u64>,
+}
+
+impl Timing {
+    fn since(stage: &'static str, started: Instant) -> Timing {
+        Timing {
+            stage,
+            time: started.elapsed(),
+            peak_kib: peak_memory_kib(),
+        }
+    }
+}
+
+/// Peak resident set size (Linux `VmHWM`), for `--timings`.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Loads, parses, checks and renders the project into memory; writes nothing.
+pub fn render(options: &Options) -> Result<Built, Error> {
+    let mut timings = Vec::new();
+    let started = Instant::now();
+    let project = project::load(&options.root)?;
+    timings.push(Timing::since("load", started));
+    let started = Instant::now();
+    let (report, theme, lock) = parse(&project, options)?;
+    timings.push(Timing::since("parse and check", started));
+    let started = Instant::now();
+    let site = site::render(&report, &theme)?;
+    timings.push(Timing::since("render", started));
+    Ok(Built {
+        site,
+        summary: Summary {
+            pages: report.pages.len(),
+            figures: report.figures.len(),
+            versions: report.figures.len() + report.archive.len(),
+            datasets: report.data.datasets.len(),
+            elapsed: timings.iter().map(|t| t.time).sum(),
+            notes: lock.notes.clone(),
+            timings,
+        },
+        lock,
     })
 }
 

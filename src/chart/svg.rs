@@ -10,6 +10,10 @@
 //! SVG does not depend on which charts the engine drew before.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
 
 use rquickjs::{Context, Function, Runtime};
 
@@ -105,9 +109,36 @@ thread_local! {
     static ENGINE: RefCell<Option<Result<Engine, String>>> = const { RefCell::new(None) };
 }
 
+/// SVGs already rendered in this process, by the SHA-256 of (option, width, height): the
+/// dev server rebuilds often, and most charts are unchanged between two rebuilds.
+static RENDERED: std::sync::LazyLock<Mutex<HashMap<[u8; 32], String>>> =
+    std::sync::LazyLock::new(Mutex::default);
+
 /// Renders an ECharts option (JSON) to SVG at `width` x `height` pixels, on this thread's
-/// engine.
+/// engine, or returns the SVG rendered before for the same input.
 pub fn render(option: &str, width: u32, height: u32) -> Result<String, String> {
+    let key: [u8; 32] = {
+        let mut hasher = Sha256::new();
+        hasher.update(option.as_bytes());
+        hasher.update(width.to_le_bytes());
+        hasher.update(height.to_le_bytes());
+        hasher.finalize().into()
+    };
+    if let Some(svg) = RENDERED
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(&key).cloned())
+    {
+        return Ok(svg);
+    }
+    let svg = render_uncached(option, width, height)?;
+    if let Ok(mut cache) = RENDERED.lock() {
+        cache.insert(key, svg.clone());
+    }
+    Ok(svg)
+}
+
+fn render_uncached(option: &str, width: u32, height: u32) -> Result<String, String> {
     ENGINE.with(|cell| {
         let mut slot = cell.borrow_mut();
         let engine = slot.get_or_insert_with(Engine::new);
