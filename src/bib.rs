@@ -98,8 +98,8 @@ impl Bibliography {
                 .collect();
             driver.citation(CitationRequest::from_items(
                 items,
-                &self.style,
-                &self.locales,
+                self.style,
+                self.locales,
             ));
         }
         let rendered = driver.finish(BibliographyRequest::new(self.style, None, self.locales));
