@@ -96,11 +96,7 @@ impl Bibliography {
                 .filter_map(|k| self.library.get(k))
                 .map(CitationItem::with_entry)
                 .collect();
-            driver.citation(CitationRequest::from_items(
-                items,
-                self.style,
-                self.locales,
-            ));
+            driver.citation(CitationRequest::from_items(items, self.style, self.locales));
         }
         let rendered = driver.finish(BibliographyRequest::new(self.style, None, self.locales));
         let html = |children: &hayagriva::ElemChildren| {

@@ -43,11 +43,14 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// Check everything build checks; write nothing.
+    /// Check everything build checks, and every internal link; write nothing.
     Check {
         /// The project directory.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Check links as if published at this URL, e.g. https://user.github.io/repo/.
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Serve the site on 127.0.0.1 with live reload while you edit.
     Serve {
@@ -158,19 +161,22 @@ fn execute(cli: Cli) -> Result<(), Error> {
             }
             println!("{summary}");
         }
-        Command::Check { root } => {
-            let summary = crate::build(&crate::Options {
+        Command::Check { root, base_url } => {
+            let (summary, external) = crate::check_site(&crate::Options {
                 root,
                 out: None,
-                base_url: None,
+                base_url,
                 locked: false,
                 write: false,
             })?;
             for note in &summary.notes {
                 println!("would have {note}");
             }
+            for url in &external {
+                println!("external link (not checked): {url}");
+            }
             println!(
-                "checked {} pages, {} figures, {} datasets: no problems found",
+                "checked {} pages, {} figures, {} datasets and every internal link: no problems found",
                 summary.pages, summary.figures, summary.datasets
             );
         }

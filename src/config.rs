@@ -92,7 +92,8 @@ pub fn normalise_base_url(url: &str) -> Result<String, String> {
     })
 }
 
-fn base_path(url: &str) -> String {
+/// The path part of a base URL, starting and ending with `/`.
+pub fn base_path(url: &str) -> String {
     let path = match url.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => url,

@@ -16,6 +16,7 @@ pub mod diag;
 pub mod error;
 pub mod figure;
 pub mod html;
+pub mod links;
 pub mod lock;
 pub mod markdown;
 pub mod output;
@@ -99,6 +100,7 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
         site,
         mut summary,
         lock,
+        ..
     } = render(options)?;
     if options.write {
         let started = Instant::now();
@@ -121,6 +123,10 @@ pub struct Built {
     pub site: output::Site,
     /// What it holds.
     pub summary: Summary,
+    /// The configured (or overridden) base URL.
+    pub base_url: String,
+    /// For each chapter page, the Markdown file it is rendered from.
+    pub sources: std::collections::BTreeMap<String, PathBuf>,
     lock: LockUpdate,
 }
 
@@ -164,8 +170,20 @@ pub fn render(options: &Options) -> Result<Built, Error> {
     let started = Instant::now();
     let site = site::render(&report, &theme)?;
     timings.push(Timing::since("render", started));
+    let sources = report
+        .pages
+        .iter()
+        .map(|(page, _)| {
+            (
+                format!("{}index.html", page.url_path()),
+                page.file.path.clone(),
+            )
+        })
+        .collect();
     Ok(Built {
         site,
+        base_url: report.config.base_url.clone(),
+        sources,
         summary: Summary {
             pages: report.pages.len(),
             figures: report.figures.len(),
@@ -790,4 +808,16 @@ pub fn cite(root: &std::path::Path, target: &str, format: cite::Format) -> Resul
         &site::figure_ref(&report.config, placed),
         format,
     ))
+}
+
+/// `folio check`: everything `build` checks, plus every internal link, anchor and asset of
+/// the site. Writes nothing. Returns the summary and the external links, which are listed
+/// and not fetched.
+pub fn check_site(options: &Options) -> Result<(Summary, Vec<String>), Error> {
+    let built = render(options)?;
+    let report = links::check(&built.site, &built.base_url, &built.sources);
+    if !report.broken.is_empty() {
+        return Err(Error::Content(report.broken));
+    }
+    Ok((built.summary, report.external.into_iter().collect()))
 }

@@ -48,6 +48,9 @@ struct SiteView<'a> {
     chapters: Vec<Link>,
     /// The date of the report's latest publication (from `folio.lock`), or empty.
     published: String,
+    /// Whether `/figures/` and `/data/` exist.
+    has_figures: bool,
+    has_data: bool,
 }
 
 /// A link to a page, for navigation.
@@ -102,6 +105,8 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
             .map(|(p, _)| link(p))
             .collect(),
         published: latest_publication(&report.lock),
+        has_figures: !report.figures.is_empty() || !report.archive.is_empty(),
+        has_data: !report.data.datasets.is_empty(),
     };
 
     let mut site = Site::default();
@@ -144,6 +149,7 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
         }
     }
     errors.extend(figure_pages(report, theme, &site_view, &mut site));
+    site.add("citation.bib", citation_bib(report));
     match theme.render("changes.html", &site_view, &changes(report, &base_path)) {
         Ok(html) => site.add("changes/index.html", html),
         Err(e) => errors.push(e),
@@ -682,24 +688,6 @@ fn figure_pages(
             _ => {}
         }
     }
-    let mut bib = crate::cite::report_bibtex(
-        &report.config,
-        versions
-            .iter()
-            .map(|p| p.published.as_str())
-            .max()
-            .unwrap_or(""),
-    );
-    let mut cited: Vec<&Placed> = versions.clone();
-    cited.sort_by(|a, b| (&a.figure.spec.id, a.version).cmp(&(&b.figure.spec.id, b.version)));
-    for placed in cited {
-        bib.push('\n');
-        bib.push_str(&crate::cite::bibtex(
-            &report.config,
-            &figure_ref(&report.config, placed),
-        ));
-    }
-    site.add("citation.bib", bib);
     let page = serde_json::json!({
         "title": "Figures",
         "summary": "Every figure in this report, with its permanent address.",
@@ -790,4 +778,19 @@ fn changes(report: &Report, base: &str) -> serde_json::Value {
         "canonical": format!("{}changes/", report.config.base_url),
         "days": days,
     })
+}
+
+/// `/citation.bib`: the report, then every figure version by id and version.
+fn citation_bib(report: &Report) -> String {
+    let mut bib = crate::cite::report_bibtex(&report.config, &latest_publication(&report.lock));
+    let mut cited: Vec<&Placed> = report.figures.iter().chain(&report.archive).collect();
+    cited.sort_by(|a, b| (&a.figure.spec.id, a.version).cmp(&(&b.figure.spec.id, b.version)));
+    for placed in cited {
+        bib.push('\n');
+        bib.push_str(&crate::cite::bibtex(
+            &report.config,
+            &figure_ref(&report.config, placed),
+        ));
+    }
+    bib
 }

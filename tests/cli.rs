@@ -137,3 +137,26 @@ fn committed_public_equals_a_fresh_build() {
         );
     }
 }
+
+#[test]
+fn check_finds_a_planted_broken_link_and_anchor() {
+    let dir = fixture("sub-path");
+    assert!(folio(dir.path(), &["check"], &[]).status.success());
+    let chapter = dir.path().join("content/chapter.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(
+        &chapter,
+        format!("{text}\nSee [the intro](../#no-such-anchor), [a page](../missing/), [home](../) and [out](/elsewhere/).\n"),
+    )
+    .unwrap();
+    let output = folio(dir.path(), &["check"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "error: broken link \"../#no-such-anchor\": index.html has no anchor #no-such-anchor\n --> content/chapter.md\n  = help: the link is on the page chapter/index.html\n\n\
+         error: broken link \"../missing/\": no such page or file\n --> content/chapter.md\n  = help: the link is on the page chapter/index.html\n\n\
+         error: link \"/elsewhere/\" is outside the site's base path /repo/\n --> content/chapter.md\n  = help: the link is on the page chapter/index.html\n\n\
+         error: could not build: 3 problems found; nothing was written\n"
+    );
+    assert!(!dir.path().join("public").exists());
+}

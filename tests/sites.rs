@@ -57,6 +57,13 @@ fn run_case(name: &str, args: &[&str]) {
             "{name}: build failed\n{}",
             stderr(&output)
         );
+        // Every link of a site that builds resolves.
+        let check = folio(&case, &["check"], &[("SOURCE_DATE_EPOCH", EPOCH)]);
+        assert!(
+            check.status.success(),
+            "{name}: folio check failed\n{}",
+            stderr(&check)
+        );
         let produced: std::collections::BTreeMap<String, Vec<u8>> =
             tree(&out).into_iter().collect();
         for (rel, _) in tree(&expected.join("public")) {
