@@ -78,6 +78,10 @@ struct PageView<'a> {
     extra: &'a std::collections::BTreeMap<String, toml::Value>,
     /// True when the page draws charts (and so loads ECharts).
     charts: bool,
+    /// The preview image for social cards: the page's first figure.
+    image: Option<String>,
+    /// JSON-LD describing the page, escaped for a script element.
+    jsonld: Option<String>,
 }
 
 /// Renders every file of the site.
@@ -131,6 +135,12 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
             next: neighbour(Some(i + 1)),
             extra: &page.meta.extra,
             charts: report.figures.iter().any(|f| f.page == Some(i)),
+            image: report
+                .figures
+                .iter()
+                .find(|f| page.is_front() || f.page == Some(i))
+                .map(|f| preview_url(config, f)),
+            jsonld: page.is_front().then(|| report_jsonld(report)),
         };
         let template = if page.is_front() {
             "index.html"
@@ -150,17 +160,20 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
     }
     errors.extend(figure_pages(report, theme, &site_view, &mut site));
     site.add("citation.bib", citation_bib(report));
-    match theme.render("changes.html", &site_view, &changes(report, &base_path)) {
+    let changes = changes(report, &base_path);
+    match theme.render("changes.html", &site_view, &changes) {
         Ok(html) => site.add("changes/index.html", html),
         Err(e) => errors.push(e),
     }
+    site.add("changes/atom.xml", atom(report, &changes));
     for snapshot in report.data.snapshots() {
         site.copy(
             format!("data/{}/{}.csv", snapshot.dataset, snapshot.version),
             snapshot.full_path.clone(),
         );
     }
-    match theme.render("404.html", &site_view, &()) {
+    let not_found = serde_json::json!({ "title": "Page not found" });
+    match theme.render("404.html", &site_view, &not_found) {
         Ok(html) => site.add("404.html", html),
         Err(e) => errors.push(e),
     }
@@ -264,6 +277,7 @@ struct SnapshotView<'a> {
     latest: &'a VersionView<'a>,
     preview: Preview,
     changes: Option<Changes>,
+    jsonld: String,
 }
 
 #[derive(Serialize)]
@@ -400,6 +414,7 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
                 latest,
                 preview: preview(snapshot),
                 changes,
+                jsonld: dataset_jsonld(report, dataset, snapshot),
             };
             pages.push((
                 format!("data/{}/{}/index.html", dataset.name, snapshot.version),
@@ -625,13 +640,15 @@ fn figure_pages(
         return errors;
     }
     let versions: Vec<&Placed> = report.figures.iter().chain(&report.archive).collect();
-    let svgs: Vec<Result<String, String>> = versions
+    let svgs: Vec<Result<(String, Vec<u8>), String>> = versions
         .par_iter()
         .map(|placed| {
             let mut option = placed.option.clone();
             // The static twin is shown on a light background, also in dark mode and print.
             option["backgroundColor"] = serde_json::json!("#ffffff");
-            chart::svg::render(&option.to_string(), chart::WIDTH, chart::HEIGHT)
+            let svg = chart::svg::render(&option.to_string(), chart::WIDTH, chart::HEIGHT)?;
+            let png = chart::preview::png(&svg)?;
+            Ok((svg, png))
         })
         .collect();
     let mut list = Vec::new();
@@ -643,11 +660,14 @@ fn figure_pages(
         let dir = format!("figures/{id}/v{}/", placed.version);
         let where_ = chapter.map_or_else(|| "folio.lock".into(), |c| c.file.path.clone());
         match svg {
-            Ok(svg) => site.add(format!("{dir}figure.svg"), svg),
+            Ok((svg, png)) => {
+                site.add(format!("{dir}figure.svg"), svg);
+                site.add(format!("{dir}preview.png"), png);
+            }
             Err(e) => errors.push(Diagnostic::file(
                 where_,
                 format!(
-                    "cannot render figure {id:?} version {} to SVG: {e}",
+                    "cannot render figure {id:?} version {}: {e}",
                     placed.version
                 ),
             )),
@@ -672,6 +692,7 @@ fn figure_pages(
                 "url": url,
                 "canonical": view.canonical,
                 "charts": true,
+                "image": preview_url(&report.config, placed),
                 "figure": &view,
             });
             match theme.render("figure_page.html", site_view, &page) {
@@ -793,4 +814,120 @@ fn citation_bib(report: &Report) -> String {
         ));
     }
     bib
+}
+
+/// The absolute address of a figure version's PNG preview.
+fn preview_url(config: &Config, placed: &Placed) -> String {
+    format!(
+        "{}figures/{}/v{}/preview.png",
+        config.base_url, placed.figure.spec.id, placed.version
+    )
+}
+
+/// schema.org `ScholarlyArticle` for the report, with its figures as parts.
+fn report_jsonld(report: &Report) -> String {
+    let config = &report.config;
+    let published = latest_publication(&report.lock);
+    let value = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": config.title,
+        "name": config.title,
+        "description": config.description,
+        "url": config.base_url,
+        "version": config.version,
+        "inLanguage": config.language,
+        "license": config.license,
+        "datePublished": published,
+        "author": config.authors.iter().map(|a| serde_json::json!({ "@type": "Person", "name": a })).collect::<Vec<_>>(),
+        "hasPart": report.figures.iter().map(|f| serde_json::json!({
+            "@type": "ImageObject",
+            "name": f.figure.spec.title,
+            "url": format!("{}figures/{}/v{}/", config.base_url, f.figure.spec.id, f.version),
+            "contentUrl": format!("{}figures/{}/v{}/figure.svg", config.base_url, f.figure.spec.id, f.version),
+        })).collect::<Vec<_>>(),
+    });
+    chart::embeddable_json(&value)
+}
+
+/// schema.org `Dataset` for one version of a dataset.
+fn dataset_jsonld(report: &Report, dataset: &Dataset, snapshot: &Snapshot) -> String {
+    let base = &report.config.base_url;
+    let meta = &dataset.meta;
+    let value = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": format!("{} ({})", meta.title, snapshot.version),
+        "description": if meta.description.is_empty() { meta.title.clone() } else { meta.description.clone() },
+        "url": format!("{base}data/{}/{}/", dataset.name, snapshot.version),
+        "version": snapshot.version,
+        "license": meta.license,
+        "isBasedOn": meta.source_url,
+        "creditText": meta.source,
+        "identifier": format!("sha256:{}", snapshot.sha256),
+        "variableMeasured": snapshot.table.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+        "distribution": {
+            "@type": "DataDownload",
+            "encodingFormat": "text/csv",
+            "contentUrl": format!("{base}data/{}/{}.csv", dataset.name, snapshot.version),
+            "contentSize": format!("{} B", snapshot.size),
+        },
+    });
+    chart::embeddable_json(&value)
+}
+
+/// `/changes/atom.xml`: the changelog as an Atom feed, newest first. Entries are dated by
+/// the day they were published (from `folio.lock`), so the feed only changes when
+/// something new is published.
+fn atom(report: &Report, changes: &serde_json::Value) -> String {
+    use crate::html::escape;
+    let config = &report.config;
+    let absolute = |url: &str| {
+        // Changes carry base-path URLs; make them absolute with the base URL's origin.
+        let origin = config
+            .base_url
+            .strip_suffix(&config.base_path())
+            .unwrap_or("");
+        format!("{origin}{url}")
+    };
+    let updated = latest_publication(&report.lock);
+    let updated = if updated.is_empty() {
+        "1970-01-01".to_string()
+    } else {
+        updated
+    };
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}: changes</title>\n  <id>{}changes/</id>\n  <link rel=\"self\" href=\"{}changes/atom.xml\"/>\n  <link href=\"{}changes/\"/>\n  <updated>{updated}T00:00:00Z</updated>\n",
+        escape(&config.title),
+        escape(&config.base_url),
+        escape(&config.base_url),
+        escape(&config.base_url),
+    );
+    for author in &config.authors {
+        xml.push_str(&format!(
+            "  <author><name>{}</name></author>\n",
+            escape(author)
+        ));
+    }
+    if config.authors.is_empty() {
+        xml.push_str(&format!(
+            "  <author><name>{}</name></author>\n",
+            escape(&config.title)
+        ));
+    }
+    for day in changes["days"].as_array().into_iter().flatten() {
+        let date = day["date"].as_str().unwrap_or("1970-01-01");
+        for change in day["changes"].as_array().into_iter().flatten() {
+            let url = absolute(change["url"].as_str().unwrap_or(""));
+            xml.push_str(&format!(
+                "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{date}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
+                escape(change["title"].as_str().unwrap_or("")),
+                escape(&url),
+                escape(&url),
+                escape(change["detail"].as_str().unwrap_or("")),
+            ));
+        }
+    }
+    xml.push_str("</feed>\n");
+    xml
 }

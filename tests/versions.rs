@@ -34,7 +34,7 @@ fn edit_chapter(dir: &tempfile::TempDir, from: &str, to: &str) {
 
 fn version_files(dir: &tempfile::TempDir, version: u32) -> Vec<(String, Vec<u8>)> {
     let files = tree(&dir.path().join(format!("public/figures/share/v{version}")));
-    assert!(files.len() == 4, "{files:?}");
+    assert!(files.len() == 5, "{files:?}");
     files
         .into_iter()
         .filter(|(name, _)| name != "index.html")

@@ -9,12 +9,15 @@
 //! column gives a value axis for scatter charts and a category axis otherwise (so years do
 //! not get thousands separators).
 
+pub mod preview;
 pub mod svg;
 
 use charming::Chart;
 use charming::component::{Aria, Axis, Grid, Legend};
 use charming::datatype::{CompositeValue, DataPoint, DataPointItem, NumericValue};
-use charming::element::{AreaStyle, AxisLabel, AxisType, NameLocation, Tooltip, Trigger};
+use charming::element::{
+    AreaStyle, AxisLabel, AxisType, NameLocation, TextStyle, Tooltip, Trigger,
+};
 use charming::series::{Bar, Line, Pie, Scatter};
 
 use crate::data::{Column, ColumnType};
@@ -234,6 +237,8 @@ fn build(figure: &Figure) -> Chart {
             .inverse(true);
         chart.x_axis(below(y_axis)).y_axis(categories)
     } else {
+        // A vertical axis's name sits above it; starting it at the axis keeps it in view.
+        let y_axis = y_axis.name_text_style(TextStyle::new().align("left"));
         chart.x_axis(below(x_axis)).y_axis(y_axis)
     };
 

@@ -1,0 +1,72 @@
+//! PNG previews of figures, for social cards: the static SVG rasterised by resvg.
+//!
+//! In: the SVG. Out: a PNG of [`WIDTH`] x [`HEIGHT`] pixels on white. Text is set in DejaVu
+//! Sans, compiled into folio (the `dejavu` crate), never in a system font, so the same SVG
+//! gives the same PNG bytes on every machine.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use resvg::{tiny_skia, usvg};
+use sha2::{Digest, Sha256};
+
+/// The preview's width in pixels (the size social cards use).
+pub const WIDTH: u32 = 1200;
+/// The preview's height in pixels.
+pub const HEIGHT: u32 = 700;
+
+static OPTIONS: LazyLock<usvg::Options<'static>> = LazyLock::new(|| {
+    let mut fonts = usvg::fontdb::Database::new();
+    fonts.load_font_data(dejavu::sans::regular().to_vec());
+    fonts.load_font_data(dejavu::sans::bold().to_vec());
+    fonts.set_sans_serif_family("DejaVu Sans");
+    fonts.set_serif_family("DejaVu Sans");
+    fonts.set_monospace_family("DejaVu Sans");
+    usvg::Options {
+        font_family: "DejaVu Sans".to_string(),
+        fontdb: Arc::new(fonts),
+        ..usvg::Options::default()
+    }
+});
+
+/// PNGs already made in this process, by the SHA-256 of their SVG (the dev server rebuilds
+/// often).
+static RENDERED: LazyLock<Mutex<HashMap<[u8; 32], Vec<u8>>>> = LazyLock::new(Mutex::default);
+
+/// Rasterises an SVG to a PNG preview.
+pub fn png(svg: &str) -> Result<Vec<u8>, String> {
+    let key: [u8; 32] = Sha256::digest(svg.as_bytes()).into();
+    if let Some(png) = RENDERED.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(png);
+    }
+    let tree =
+        usvg::Tree::from_str(svg, &OPTIONS).map_err(|e| format!("cannot read the SVG: {e}"))?;
+    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("cannot allocate the preview")?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    let size = tree.size();
+    let scale = (WIDTH as f32 / size.width()).min(HEIGHT as f32 / size.height());
+    let dx = (WIDTH as f32 - size.width() * scale) / 2.0;
+    let dy = (HEIGHT as f32 - size.height() * scale) / 2.0;
+    let transform = tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, dx, dy);
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    let png = pixmap
+        .encode_png()
+        .map_err(|e| format!("cannot encode the preview: {e}"))?;
+    if let Ok(mut cache) = RENDERED.lock() {
+        cache.insert(key, png.clone());
+    }
+    Ok(png)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rasterises_text_the_same_way_every_time() {
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="720" height="420"><text x="10" y="50" style="font-family:sans-serif;font-size:24px">Figure</text></svg>"#;
+        let a = super::png(svg).unwrap();
+        assert!(a.starts_with(b"\x89PNG"));
+        // A fresh decode and render gives the same bytes as the cached one.
+        super::RENDERED.lock().unwrap().clear();
+        assert_eq!(super::png(svg).unwrap(), a);
+    }
+}
