@@ -423,6 +423,17 @@ pub fn load(root: &Path) -> Result<Registry, Error> {
     let data_dir = root.join("data");
     let mut jobs = Vec::new();
     let mut metas = BTreeMap::new();
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if data_dir.is_dir() && !crate::project::is_inside(&canonical_root, &data_dir) {
+        return Err(vec![
+            Diagnostic::file(
+                "data",
+                "this directory is a link that points outside the project",
+            )
+            .with_hint("copy the files into the project instead of linking to them"),
+        ]
+        .into());
+    }
     if data_dir.is_dir() {
         for entry in crate::error::sorted_entries(&data_dir)? {
             let name = entry.file_name().to_string_lossy().into_owned();

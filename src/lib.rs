@@ -165,10 +165,10 @@ pub fn render(options: &Options) -> Result<Built, Error> {
     let project = project::load(&options.root)?;
     timings.push(Timing::since("load", started));
     let started = Instant::now();
-    let (report, theme, lock) = parse(&project, options)?;
+    let (report, mut theme, lock) = parse(&project, options)?;
     timings.push(Timing::since("parse and check", started));
     let started = Instant::now();
-    let site = site::render(&report, &theme)?;
+    let site = site::render(&report, &mut theme)?;
     timings.push(Timing::since("render", started));
     let sources = report
         .pages
@@ -532,10 +532,11 @@ fn check(
         .iter()
         .map(|p| format!("{base}{}", p.url_path()))
         .collect();
-    let mut rendered = Vec::with_capacity(pages.len());
-    for (index, page) in pages.iter().enumerate() {
+    use rayon::prelude::*;
+    let render_page = |(index, page): (usize, &Page)| -> (Rendered, Vec<Diagnostic>) {
+        let mut errors = Vec::new();
         let source = page.body_source();
-        let references = cite_references(page, bibliography, errors);
+        let references = cite_references(page, bibliography, &mut errors);
         let mut citations = references.citations.iter();
         let (mut html, found) = markdown::render(page.body(), &mut |directive| match directive {
             Directive::Chart { offset, .. } => figures
@@ -597,9 +598,19 @@ fn check(
                 title: "References".to_string(),
             });
         }
-        rendered.push(html);
-    }
-    pages.into_iter().zip(rendered).collect()
+        (html, errors)
+    };
+    // Pages render in parallel and are collected in reading order.
+    let rendered: Vec<(Rendered, Vec<Diagnostic>)> =
+        pages.par_iter().enumerate().map(render_page).collect();
+    pages
+        .into_iter()
+        .zip(rendered)
+        .map(|(page, (html, found))| {
+            errors.extend(found);
+            (page, html)
+        })
+        .collect()
 }
 
 /// What `folio data add` is asked to publish.

@@ -91,19 +91,53 @@ pub fn write(site: &Site, out: &Path) -> Result<(), Error> {
         let _ = error::rename(&old, out);
         return Err(e);
     }
-    error::remove_dir_all(&old)
+    remove_tree(&old)
+}
+
+/// Removes a directory tree, its top-level entries in parallel (a large site's previous
+/// build is thousands of directories).
+fn remove_tree(dir: &Path) -> Result<(), Error> {
+    use rayon::prelude::*;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.par_iter().try_for_each(|path| {
+        if path.is_dir() && !path.is_symlink() {
+            error::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path).map_err(|source| Error::Io {
+                action: "remove",
+                path: path.clone(),
+                source,
+            })
+        }
+    })?;
+    error::remove_dir_all(dir)
 }
 
 fn write_tree(site: &Site, dir: &Path) -> Result<(), Error> {
+    use rayon::prelude::*;
     error::create_dir_all(dir)?;
-    for (path, content) in &site.files {
+    // Directories first, once each; then the files, in parallel.
+    let dirs: std::collections::BTreeSet<&str> = site
+        .files
+        .keys()
+        .filter_map(|path| path.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    dirs.par_iter()
+        .try_for_each(|d| error::create_dir_all(&dir.join(d)))?;
+    site.files.par_iter().try_for_each(|(path, content)| {
         let target = dir.join(path);
         match content {
-            Content::Bytes(bytes) => error::write(&target, bytes)?,
-            Content::Copy(source) => error::copy(source, &target)?,
+            Content::Bytes(bytes) => std::fs::write(&target, bytes).map_err(|source| Error::Io {
+                action: "write",
+                path: target,
+                source,
+            }),
+            Content::Copy(source) => error::copy(source, &target),
         }
-    }
-    Ok(())
+    })
 }
 
 #[cfg(test)]

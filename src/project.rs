@@ -100,6 +100,16 @@ pub fn walk(
         return Ok(Vec::new());
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if !is_inside(&canonical_root, &base) {
+        errors.push(
+            Diagnostic::file(
+                dir,
+                "this directory is a link that points outside the project",
+            )
+            .with_hint("copy the files into the project instead of linking to them"),
+        );
+        return Ok(Vec::new());
+    }
     let mut files = Vec::new();
     let walker = walkdir::WalkDir::new(&base)
         .min_depth(1)
@@ -116,10 +126,7 @@ pub fn walk(
         let path = entry.path().to_path_buf();
         let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         if entry.path_is_symlink() {
-            let inside = path
-                .canonicalize()
-                .is_ok_and(|target| target.starts_with(&canonical_root));
-            if !inside {
+            if !is_inside(&canonical_root, &path) {
                 errors.push(
                     Diagnostic::file(&rel, "this link points outside the project")
                         .with_hint("copy the file into the project instead of linking to it"),
@@ -135,6 +142,12 @@ pub fn walk(
         files.push((rel, path));
     }
     Ok(files)
+}
+
+/// True when `path`, with every link resolved, lies inside `canonical_root`.
+pub fn is_inside(canonical_root: &Path, path: &Path) -> bool {
+    path.canonicalize()
+        .is_ok_and(|target| target.starts_with(canonical_root))
 }
 
 /// Reads a UTF-8 text file; a file that is not UTF-8 becomes a diagnostic.

@@ -112,6 +112,19 @@ impl Theme {
         }
     }
 
+    /// Makes `site` what every template sees as `site`, serialised once for all pages (a
+    /// long report's chapter list would otherwise be converted for every page).
+    pub fn set_site(&mut self, site: &impl Serialize) {
+        self.tera.global_context().insert("site", site);
+    }
+
+    /// Renders `template` with the site set by [`Theme::set_site`] and `page`.
+    pub fn render_page(&self, template: &str, page: &impl Serialize) -> Result<String, Diagnostic> {
+        let mut context = Context::new();
+        context.insert("page", page);
+        self.render_context(template, &context)
+    }
+
     /// Renders `template` with `site` and `page` in its context.
     pub fn render(
         &self,
@@ -122,7 +135,11 @@ impl Theme {
         let mut context = Context::new();
         context.insert("site", site);
         context.insert("page", page);
-        self.tera.render(template, &context).map_err(|e| {
+        self.render_context(template, &context)
+    }
+
+    fn render_context(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|e| {
             let mut message = e.to_string();
             let mut source = std::error::Error::source(&e);
             while let Some(cause) = source {

@@ -51,7 +51,15 @@ struct SiteView<'a> {
     /// Whether `/figures/` and `/data/` exist.
     has_figures: bool,
     has_data: bool,
+    /// Whether every page lists the chapters in its header; beyond [`INLINE_NAV_LIMIT`]
+    /// pages the header links to the front page's contents instead, so the site does not
+    /// grow with the square of its chapters (mdBook moved its sidebar out of its pages for
+    /// the same reason).
+    inline_nav: bool,
 }
+
+/// The most pages for which every page lists every chapter.
+const INLINE_NAV_LIMIT: usize = 40;
 
 /// A link to a page, for navigation.
 #[derive(Serialize, Clone)]
@@ -85,7 +93,8 @@ struct PageView<'a> {
 }
 
 /// Renders every file of the site.
-pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
+pub fn render(report: &Report, theme: &mut Theme) -> Result<Site, Vec<Diagnostic>> {
+    use rayon::prelude::*;
     let config = &report.config;
     let base_path = config.base_path();
     let link = |page: &Page| Link {
@@ -111,57 +120,68 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
         published: latest_publication(&report.lock),
         has_figures: !report.figures.is_empty() || !report.archive.is_empty(),
         has_data: !report.data.datasets.is_empty(),
+        inline_nav: report.pages.len() <= INLINE_NAV_LIMIT,
     };
+    theme.set_site(&site_view);
+    let theme = &*theme;
 
     let mut site = Site::default();
     let mut errors = Vec::new();
-    for (i, (page, rendered)) in report.pages.iter().enumerate() {
-        let neighbour =
-            |j: Option<usize>| j.and_then(|j| report.pages.get(j)).map(|(p, _)| link(p));
-        let view = PageView {
-            title: &page.meta.title,
-            summary: &page.meta.summary,
-            path: page.url_path(),
-            url: format!("{base_path}{}", page.url_path()),
-            canonical: format!("{}{}", config.base_url, page.url_path()),
-            content: &rendered.html,
-            toc: &rendered.toc,
-            authors: if page.meta.authors.is_empty() {
-                &config.authors
+    let pages: Vec<Result<(String, String), Diagnostic>> = report
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, (page, rendered))| {
+            let neighbour =
+                |j: Option<usize>| j.and_then(|j| report.pages.get(j)).map(|(p, _)| link(p));
+            let view = PageView {
+                title: &page.meta.title,
+                summary: &page.meta.summary,
+                path: page.url_path(),
+                url: format!("{base_path}{}", page.url_path()),
+                canonical: format!("{}{}", config.base_url, page.url_path()),
+                content: &rendered.html,
+                toc: &rendered.toc,
+                authors: if page.meta.authors.is_empty() {
+                    &config.authors
+                } else {
+                    &page.meta.authors
+                },
+                prev: neighbour(i.checked_sub(1)),
+                next: neighbour(Some(i + 1)),
+                extra: &page.meta.extra,
+                charts: report.figures.iter().any(|f| f.page == Some(i)),
+                image: report
+                    .figures
+                    .iter()
+                    .find(|f| page.is_front() || f.page == Some(i))
+                    .map(|f| preview_url(config, f)),
+                jsonld: page.is_front().then(|| report_jsonld(report)),
+            };
+            let template = if page.is_front() {
+                "index.html"
             } else {
-                &page.meta.authors
-            },
-            prev: neighbour(i.checked_sub(1)),
-            next: neighbour(Some(i + 1)),
-            extra: &page.meta.extra,
-            charts: report.figures.iter().any(|f| f.page == Some(i)),
-            image: report
-                .figures
-                .iter()
-                .find(|f| page.is_front() || f.page == Some(i))
-                .map(|f| preview_url(config, f)),
-            jsonld: page.is_front().then(|| report_jsonld(report)),
-        };
-        let template = if page.is_front() {
-            "index.html"
-        } else {
-            "page.html"
-        };
-        match theme.render(template, &site_view, &view) {
-            Ok(html) => site.add(format!("{}index.html", page.url_path()), html),
+                "page.html"
+            };
+            theme
+                .render_page(template, &view)
+                .map(|html| (format!("{}index.html", page.url_path()), html))
+        })
+        .collect();
+    let data: Vec<Result<(String, String), Diagnostic>> = data_pages(report, &base_path)
+        .into_par_iter()
+        .map(|(path, template, view)| theme.render_page(template, &view).map(|html| (path, html)))
+        .collect();
+    for page in pages.into_iter().chain(data) {
+        match page {
+            Ok((path, html)) => site.add(path, html),
             Err(e) => errors.push(e),
         }
     }
-    for (path, template, view) in data_pages(report, &base_path) {
-        match theme.render(template, &site_view, &view) {
-            Ok(html) => site.add(path, html),
-            Err(e) => errors.push(e),
-        }
-    }
-    errors.extend(figure_pages(report, theme, &site_view, &mut site));
+    errors.extend(figure_pages(report, theme, &mut site));
     site.add("citation.bib", citation_bib(report));
     let changes = changes(report, &base_path);
-    match theme.render("changes.html", &site_view, &changes) {
+    match theme.render_page("changes.html", &changes) {
         Ok(html) => site.add("changes/index.html", html),
         Err(e) => errors.push(e),
     }
@@ -173,7 +193,7 @@ pub fn render(report: &Report, theme: &Theme) -> Result<Site, Vec<Diagnostic>> {
         );
     }
     let not_found = serde_json::json!({ "title": "Page not found" });
-    match theme.render("404.html", &site_view, &not_found) {
+    match theme.render_page("404.html", &not_found) {
         Ok(html) => site.add("404.html", html),
         Err(e) => errors.push(e),
     }
@@ -628,12 +648,7 @@ pub fn figure_fragment(
 
 /// `/figures/`, and for each figure its current page, its version page and the version's
 /// `data.csv`, `figure.svg` and `option.json`. SVGs are rendered in parallel.
-fn figure_pages(
-    report: &Report,
-    theme: &Theme,
-    site_view: &impl Serialize,
-    site: &mut Site,
-) -> Vec<Diagnostic> {
+fn figure_pages(report: &Report, theme: &Theme, site: &mut Site) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let mut errors = Vec::new();
     if report.figures.is_empty() && report.archive.is_empty() {
@@ -695,7 +710,7 @@ fn figure_pages(
                 "image": preview_url(&report.config, placed),
                 "figure": &view,
             });
-            match theme.render("figure_page.html", site_view, &page) {
+            match theme.render_page("figure_page.html", &page) {
                 Ok(html) => site.add(path, html),
                 Err(e) => errors.push(e),
             }
@@ -717,7 +732,7 @@ fn figure_pages(
         "figures": list,
         "withdrawn": withdrawn,
     });
-    match theme.render("figures.html", site_view, &page) {
+    match theme.render_page("figures.html", &page) {
         Ok(html) => site.add("figures/index.html", html),
         Err(e) => errors.push(e),
     }
