@@ -256,7 +256,14 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
     let (updated, notes) = lock::check_snapshots(&committed, &data, options.locked, &today)
         .map_err(|e| errors.extend(e))
         .unwrap_or_default();
-    let mut figures = resolve_figures(&pages, &data, &mut errors);
+    let directives: Vec<Vec<Directive>> = {
+        use rayon::prelude::*;
+        pages
+            .par_iter()
+            .map(|p| markdown::directives(p.body()))
+            .collect()
+    };
+    let mut figures = resolve_figures(&pages, &directives, &data, &mut errors);
     let mut updated = updated;
     let mut notes = notes;
     let archive = publish_figures(
@@ -269,15 +276,14 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
         &mut errors,
         &mut notes,
     );
-    let pages = check(
-        pages,
-        &figures,
-        &data,
-        bibliography.as_ref(),
-        &config,
-        &theme,
-        &mut errors,
-    );
+    let inputs = Inputs {
+        figures: &figures,
+        data: &data,
+        bibliography: bibliography.as_ref(),
+        config: &config,
+        theme: &theme,
+    };
+    let pages = check(pages, &directives, &inputs, &mut errors);
     if !errors.is_empty() {
         return Err(errors.into());
     }
@@ -300,57 +306,73 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
     ))
 }
 
-/// Resolves every chart directive of the report, in reading order, and numbers the figures.
+/// Resolves every chart directive of the report (in parallel), and numbers the figures in
+/// reading order.
 fn resolve_figures(
     pages: &[Page],
+    directives: &[Vec<Directive>],
     data: &data::Registry,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Placed> {
-    let mut placed: Vec<Placed> = Vec::new();
-    for (index, page) in pages.iter().enumerate() {
-        for directive in markdown::directives(page.body()) {
-            let Directive::Chart { body, offset } = directive else {
-                continue;
-            };
-            let source = page.body_source().fragment(offset);
-            let resolved = figure::parse(&body, &source)
+    use rayon::prelude::*;
+    let charts: Vec<(usize, &str, usize)> = directives
+        .iter()
+        .enumerate()
+        .flat_map(|(index, found)| {
+            found.iter().filter_map(move |d| match d {
+                Directive::Chart { body, offset } => Some((index, body.as_str(), *offset)),
+                _ => None,
+            })
+        })
+        .collect();
+    let resolved: Vec<_> = charts
+        .par_iter()
+        .map(|&(index, body, offset)| {
+            let source = pages[index].body_source().fragment(offset);
+            figure::parse(body, &source)
                 .map_err(|e| vec![e])
-                .and_then(|spec| figure::resolve(spec, data, &body, &source));
-            let figure = match resolved {
-                Ok(figure) => figure,
-                Err(e) => {
-                    errors.extend(e);
-                    continue;
-                }
-            };
-            if let Some(first) = placed.iter().find(|p| p.figure.spec.id == figure.spec.id) {
-                let first_page = &pages[first.page.unwrap_or(index)].file.path;
-                errors.push(
-                    source
-                        .error_at(
-                            figure::key_offset(&body, "id"),
-                            format!("figure id {:?} is used twice", figure.spec.id),
-                        )
-                        .with_hint(format!(
-                            "it is first used in {}; each figure needs its own permanent id",
-                            first_page.display()
-                        )),
-                );
+                .and_then(|spec| figure::resolve(spec, data, body, &source))
+                .map(|figure| (chart::option(&figure), figure))
+        })
+        .collect();
+    let mut placed: Vec<Placed> = Vec::new();
+    for ((index, body, offset), resolved) in charts.into_iter().zip(resolved) {
+        let page = &pages[index];
+        let source = page.body_source().fragment(offset);
+        let (option, figure) = match resolved {
+            Ok(resolved) => resolved,
+            Err(e) => {
+                errors.extend(e);
                 continue;
             }
-            placed.push(Placed {
-                option: chart::option(&figure),
-                number: Some(placed.len() + 1),
-                page: Some(index),
-                offset,
-                version: 0,
-                latest: 0,
-                published: String::new(),
-                withdrawn: false,
-                change: None,
-                figure,
-            });
+        };
+        if let Some(first) = placed.iter().find(|p| p.figure.spec.id == figure.spec.id) {
+            let first_page = &pages[first.page.unwrap_or(index)].file.path;
+            errors.push(
+                source
+                    .error_at(
+                        figure::key_offset(body, "id"),
+                        format!("figure id {:?} is used twice", figure.spec.id),
+                    )
+                    .with_hint(format!(
+                        "it is first used in {}; each figure needs its own permanent id",
+                        first_page.display()
+                    )),
+            );
+            continue;
         }
+        placed.push(Placed {
+            option,
+            number: Some(placed.len() + 1),
+            page: Some(index),
+            offset,
+            version: 0,
+            latest: 0,
+            published: String::new(),
+            withdrawn: false,
+            change: None,
+            figure,
+        });
     }
     placed
 }
@@ -465,15 +487,17 @@ fn publish_figures(
 /// Checks a page's `[@key]` citations against the bibliography and formats them.
 fn cite_references(
     page: &Page,
+    directives: &[Directive],
     bibliography: Option<&bib::Bibliography>,
     errors: &mut Vec<Diagnostic>,
 ) -> bib::PageReferences {
     let source = page.body_source();
     let mut cited = Vec::new();
-    for directive in markdown::directives(page.body()) {
+    for directive in directives {
         let Directive::Cite { keys, offset } = directive else {
             continue;
         };
+        let (keys, offset) = (keys.clone(), *offset);
         let Some(bibliography) = bibliography else {
             errors.push(
                 source
@@ -507,15 +531,28 @@ fn cite_references(
 }
 
 /// Renders every page's Markdown, replacing its directives with figures and links.
+/// What the directives of the prose resolve against.
+struct Inputs<'a> {
+    figures: &'a [Placed],
+    data: &'a data::Registry,
+    bibliography: Option<&'a bib::Bibliography>,
+    config: &'a Config,
+    theme: &'a Theme,
+}
+
 fn check(
     pages: Vec<Page>,
-    figures: &[Placed],
-    data: &data::Registry,
-    bibliography: Option<&bib::Bibliography>,
-    config: &Config,
-    theme: &Theme,
+    directives: &[Vec<Directive>],
+    inputs: &Inputs<'_>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<(Page, Rendered)> {
+    let Inputs {
+        figures,
+        data,
+        bibliography,
+        config,
+        theme,
+    } = *inputs;
     let base = config.base_path();
     let figure_list = || {
         let ids: Vec<String> = figures
@@ -536,7 +573,7 @@ fn check(
     let render_page = |(index, page): (usize, &Page)| -> (Rendered, Vec<Diagnostic>) {
         let mut errors = Vec::new();
         let source = page.body_source();
-        let references = cite_references(page, bibliography, &mut errors);
+        let references = cite_references(page, &directives[index], bibliography, &mut errors);
         let mut citations = references.citations.iter();
         let (mut html, found) = markdown::render(page.body(), &mut |directive| match directive {
             Directive::Chart { offset, .. } => figures

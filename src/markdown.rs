@@ -87,10 +87,14 @@ fn parser(markdown: &str) -> pulldown_cmark::OffsetIter<'_, CiteCallback<'_>> {
 /// Lists the directives of a body in order, without rendering it.
 pub fn directives(markdown: &str) -> Vec<Directive> {
     let mut found = Vec::new();
-    let _ = render(markdown, &mut |directive: &Directive| {
-        found.push(directive.clone());
-        Ok(String::new())
-    });
+    let _ = walk(
+        markdown,
+        &mut |directive: &Directive| {
+            found.push(directive.clone());
+            Ok(String::new())
+        },
+        false,
+    );
     found
 }
 
@@ -99,6 +103,16 @@ pub fn directives(markdown: &str) -> Vec<Directive> {
 pub fn render(
     markdown: &str,
     resolve: &mut dyn FnMut(&Directive) -> Result<String, Diagnostic>,
+) -> (Rendered, Vec<Diagnostic>) {
+    walk(markdown, resolve, true)
+}
+
+/// The event loop behind [`render`] and [`directives`]; `html` says whether to produce HTML
+/// (finding directives needs only the events).
+fn walk(
+    markdown: &str,
+    resolve: &mut dyn FnMut(&Directive) -> Result<String, Diagnostic>,
+    html: bool,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut resolve_into = |directive: Directive, events: &mut Vec<Event<'_>>, block: bool| {
@@ -194,6 +208,9 @@ pub fn render(
         }
     }
     text.flush(&mut events, &mut resolve_into);
+    if !html {
+        return (Rendered::default(), errors);
+    }
 
     let (events, toc) = anchor_headings(events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);

@@ -102,7 +102,7 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Error> {
         while let Ok(paths) = changes.recv() {
             let mut changed: Vec<PathBuf> = paths;
             // An editor's save is several events; take them all before rebuilding.
-            while let Ok(more) = changes.recv_timeout(Duration::from_millis(15)) {
+            while let Ok(more) = changes.recv_timeout(Duration::from_millis(5)) {
                 changed.extend(more);
             }
             if changed.iter().all(|p| is_noise(p)) {

@@ -661,6 +661,12 @@ fn figure_pages(report: &Report, theme: &Theme, site: &mut Site) -> Vec<Diagnost
             let mut option = placed.option.clone();
             // The static twin is shown on a light background, also in dark mode and print.
             option["backgroundColor"] = serde_json::json!("#ffffff");
+            // Tooltips and the aria description draw nothing in an SVG file; leaving them out
+            // saves ECharts' work on them.
+            if let Some(option) = option.as_object_mut() {
+                option.remove("tooltip");
+                option.remove("aria");
+            }
             let svg = chart::svg::render(&option.to_string(), chart::WIDTH, chart::HEIGHT)?;
             let png = chart::preview::png(&svg)?;
             Ok((svg, png))

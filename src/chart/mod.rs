@@ -23,6 +23,9 @@ use charming::series::{Bar, Line, Pie, Scatter};
 use crate::data::{Column, ColumnType};
 use crate::figure::{ChartType, Figure};
 
+/// Beyond this many points a line is drawn without a marker per point.
+const DENSE_POINTS: usize = 60;
+
 /// The rendering size of the static SVG, in pixels; it scales with the page.
 pub const WIDTH: u32 = 720;
 /// See [`WIDTH`].
@@ -269,11 +272,14 @@ fn build(figure: &Figure) -> Chart {
                 })
                 .collect(),
         };
+        // On a dense line a marker per point hides the line; the tooltip still finds them.
+        let symbols = data.len() <= DENSE_POINTS;
         chart = match spec.kind {
-            ChartType::Line => chart.series(Line::new().name(name).data(data)),
+            ChartType::Line => chart.series(Line::new().name(name).show_symbol(symbols).data(data)),
             ChartType::Area => {
                 let line = Line::new()
                     .name(name)
+                    .show_symbol(symbols)
                     .area_style(AreaStyle::new())
                     .data(data);
                 chart.series(if spec.stacked {

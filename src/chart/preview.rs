@@ -10,10 +10,11 @@ use std::sync::{Arc, LazyLock, Mutex};
 use resvg::{tiny_skia, usvg};
 use sha2::{Digest, Sha256};
 
-/// The preview's width in pixels (the size social cards use).
-pub const WIDTH: u32 = 1200;
+/// The preview's width in pixels: the static chart's own size, above the 600 x 315 that
+/// large social cards ask for at least (a larger raster costs more than the chart itself).
+pub const WIDTH: u32 = crate::chart::WIDTH;
 /// The preview's height in pixels.
-pub const HEIGHT: u32 = 700;
+pub const HEIGHT: u32 = crate::chart::HEIGHT;
 
 static OPTIONS: LazyLock<usvg::Options<'static>> = LazyLock::new(|| {
     let mut fonts = usvg::fontdb::Database::new();
