@@ -72,27 +72,28 @@ pub fn parse_number(cell: &str) -> Option<f64> {
 }
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as (year, month, day), month and day 0 when absent.
+/// Read byte by byte: it runs for every cell of every date column.
 pub fn parse_date(cell: &str) -> Option<(i32, u32, u32)> {
-    let mut parts = cell.split('-');
-    let year = parts.next().filter(|y| y.len() == 4)?.parse::<i32>().ok()?;
-    let number = |p: Option<&str>| -> Option<u32> {
-        p.filter(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()))?
-            .parse()
-            .ok()
+    let b = cell.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b.get(range)?.iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
     };
-    let (month, day) = match (parts.next(), parts.next()) {
-        (None, _) => (0, 0),
-        (Some(m), None) => (number(Some(m)).filter(|m| (1..=12).contains(m))?, 0),
-        (Some(m), Some(d)) => {
-            let month = number(Some(m)).filter(|m| (1..=12).contains(m))?;
-            let day = number(Some(d)).filter(|d| *d >= 1 && *d <= days_in_month(year, month))?;
-            (month, day)
+    let year = digits(0..4)? as i32;
+    match b.len() {
+        4 => Some((year, 0, 0)),
+        7 if b[4] == b'-' => {
+            let month = digits(5..7).filter(|m| (1..=12).contains(m))?;
+            Some((year, month, 0))
         }
-    };
-    if parts.next().is_some() || !cell.bytes().next()?.is_ascii_digit() {
-        return None;
+        10 if b[4] == b'-' && b[7] == b'-' => {
+            let month = digits(5..7).filter(|m| (1..=12).contains(m))?;
+            let day = digits(8..10).filter(|d| *d >= 1 && *d <= days_in_month(year, month))?;
+            Some((year, month, day))
+        }
+        _ => None,
     }
-    Some((year, month, day))
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
@@ -620,22 +621,6 @@ impl Problem {
 /// At most this many bad cells are reported per column; the rest are counted.
 const CELL_ERRORS_PER_COLUMN: usize = 3;
 
-/// Hashes what passes through it.
-struct Hashing<R> {
-    inner: R,
-    hasher: Sha256,
-    size: u64,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.size += n as u64;
-        Ok(n)
-    }
-}
-
 /// Reads a snapshot file, validates it against `meta`, and returns its table, SHA-256 and
 /// size. `rel` is the path diagnostics name.
 pub fn read_snapshot(
@@ -643,42 +628,54 @@ pub fn read_snapshot(
     rel: &Path,
     meta: &DatasetMeta,
 ) -> Result<(Table, String, u64), SnapshotError> {
-    let file = std::fs::File::open(full).map_err(|source| {
+    let io = |source| {
         SnapshotError::Io(Error::Io {
             action: "read",
             path: full.to_path_buf(),
             source,
         })
-    })?;
-    let mut hashing = Hashing {
-        inner: std::io::BufReader::with_capacity(1 << 16, file),
-        hasher: Sha256::new(),
-        size: 0,
     };
-    let size_hint = std::fs::metadata(full).map(|m| m.len()).unwrap_or(0);
-    let mut problems: Vec<Problem> = Vec::new();
-    let table = {
+    let open = || std::fs::File::open(full).map_err(io);
+    let (for_csv, for_hash) = (open()?, open()?);
+    let size_hint = for_csv.metadata().map(|m| m.len()).unwrap_or(0);
+    // The checksum is computed from a second reader on another thread while this one
+    // parses: together they take about as long as parsing alone.
+    let (hashed, (table, problems)) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(move || hash(for_hash));
+        let mut problems: Vec<Problem> = Vec::new();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(&mut hashing);
-        parse_table(&mut reader, meta, size_hint, &mut problems)
-    };
-    // Hash whatever the csv reader did not consume (it stops at the first hard error).
-    let mut rest = Vec::new();
-    if let Err(source) = hashing.read_to_end(&mut rest) {
-        return Err(SnapshotError::Io(Error::Io {
-            action: "read",
-            path: full.to_path_buf(),
-            source,
-        }));
-    }
+            .buffer_capacity(1 << 16)
+            .from_reader(for_csv);
+        let table = parse_table(&mut reader, meta, size_hint, &mut problems);
+        let hashed = hashing
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the checksum thread stopped")));
+        (hashed, (table, problems))
+    });
+    let (sha256, size) = hashed.map_err(io)?;
     if !problems.is_empty() {
         return Err(SnapshotError::Content(located(full, rel, problems)));
     }
-    let digest = hashing.hasher.finalize();
-    let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
-    Ok((table, sha256, hashing.size))
+    Ok((table, sha256, size))
+}
+
+/// SHA-256 (lowercase hex) and size of everything `file` holds.
+fn hash(mut file: std::fs::File) -> std::io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        size += n as u64;
+    }
+    let digest = hasher.finalize();
+    Ok((digest.iter().map(|b| format!("{b:02x}")).collect(), size))
 }
 
 /// Turns (line, message, hint) problems into diagnostics with the offending line, read
