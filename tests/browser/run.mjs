@@ -1,0 +1,190 @@
+// folio's end-to-end checks in a real browser: every page of each built site, served on
+// localhost under its sub-path, in headless Chromium (Debian's, through playwright-core).
+//
+//   node run.mjs --site /folio/=../../public --site /charts/=/tmp/charts --artifacts DIR
+//
+// For every page: no console error and no request to another origin; every chart draws;
+// with JavaScript off every figure shows its SVG and its data table; no horizontal
+// scrolling at 360 px; no serious or critical axe-core violation, in light and in dark mode.
+// Then every page is checked by the Nu HTML Checker (vnu.jar). Screenshots at 360 and 1280
+// px of a few pages go to the artefacts directory. Ends with "N passed, N failed".
+
+import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const sites = [];
+let artifacts = path.join(here, "artifacts");
+for (let i = 0; i < args.length; i += 2) {
+  if (args[i] === "--site") {
+    const [prefix, dir] = args[i + 1].split("=");
+    sites.push({ prefix, dir: path.resolve(dir) });
+  } else if (args[i] === "--artifacts") {
+    artifacts = path.resolve(args[i + 1]);
+  }
+}
+fs.mkdirSync(artifacts, { recursive: true });
+
+const types = {
+  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
+  ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png",
+  ".csv": "text/csv", ".xml": "application/xml", ".bib": "text/plain", ".txt": "text/plain",
+};
+
+const server = http.createServer((req, res) => {
+  const url = decodeURIComponent(req.url.split("?")[0]);
+  const site = sites.find((s) => url.startsWith(s.prefix));
+  if (!site) { res.writeHead(404); res.end("no site"); return; }
+  let file = path.join(site.dir, url.slice(site.prefix.length));
+  if (!file.startsWith(site.dir)) { res.writeHead(403); res.end(); return; }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+  if (!fs.existsSync(file)) {
+    res.writeHead(404, { "Content-Type": types[".html"] });
+    res.end(fs.readFileSync(path.join(site.dir, "404.html")));
+    return;
+  }
+  res.writeHead(200, { "Content-Type": types[path.extname(file)] || "application/octet-stream" });
+  res.end(fs.readFileSync(file));
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+function pages(dir, prefix) {
+  const found = [];
+  const walk = (d) => {
+    for (const name of fs.readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      if (fs.statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith(".html")) found.push(p);
+    }
+  };
+  walk(dir);
+  return found.map((file) => {
+    const rel = path.relative(dir, file).split(path.sep).join("/");
+    return { file, url: origin + prefix + rel.replace(/index\.html$/, "") };
+  });
+}
+
+let passed = 0;
+const failures = [];
+function check(ok, what) {
+  if (ok) passed += 1;
+  else failures.push(what);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const axeSource = fs.readFileSync(path.join(here, "node_modules/axe-core/axe.min.js"), "utf8");
+
+const withScript = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const narrow = await browser.newContext({ viewport: { width: 360, height: 740 } });
+const noScript = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+
+const allPages = sites.flatMap((s) => pages(s.dir, s.prefix));
+const screenshotted = new Set();
+for (const { url } of allPages) {
+  const name = url.slice(origin.length);
+  // Scripts on: no console error, no foreign request, every chart drawn, axe light and dark.
+  const page = await withScript.newPage();
+  const errors = [];
+  const foreign = [];
+  page.on("console", (m) => {
+    // The 404 page is served with status 404, which Chromium logs as an error.
+    const expected = name.endsWith("404.html") && m.text().includes("status of 404");
+    if (m.type() === "error" && !expected) errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("request", (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith("data:")) foreign.push(r.url()); });
+  const response = await page.goto(url, { waitUntil: "networkidle" });
+  const status = response.status();
+  check(status === 200 || name.endsWith("404.html"), `${name}: HTTP ${status}`);
+  const charts = await page.evaluate(() => {
+    const figures = [...document.querySelectorAll("figure.figure")];
+    return figures.map((f) => {
+      const svg = f.querySelector(".chart-live svg");
+      return { id: f.id, drawn: !!svg && svg.querySelectorAll("path, text").length > 5 };
+    });
+  });
+  for (const c of charts) check(c.drawn, `${name}: chart ${c.id} did not draw`);
+  check(errors.length === 0, `${name}: console errors: ${errors.join(" | ")}`);
+  check(foreign.length === 0, `${name}: requests to other origins: ${foreign.join(", ")}`);
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () => {
+      const result = await window.axe.run(document, { resultTypes: ["violations"] });
+      return result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ")}`);
+    });
+    check(violations.length === 0, `${name} [${scheme}]: axe: ${violations.join(" | ")}`);
+  }
+  const shoot = name.endsWith("/folio/") || name.endsWith("/downloads/") || name.endsWith("/charts/kinds/");
+  if (shoot) {
+    await page.emulateMedia({ colorScheme: "light" });
+    const file = name.replace(/[^a-z0-9]+/gi, "_");
+    await page.screenshot({ path: path.join(artifacts, `${file}-1280.png`), fullPage: true });
+    screenshotted.add(name);
+  }
+  await page.close();
+
+  // Scripts off: every figure shows its static SVG and has its data table.
+  const still = await noScript.newPage();
+  await still.goto(url, { waitUntil: "load" });
+  const statics = await still.evaluate(() =>
+    [...document.querySelectorAll("figure.figure")].map((f) => {
+      const img = f.querySelector(".chart img");
+      return {
+        id: f.id,
+        image: !!img && img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().height > 50,
+        table: !!f.querySelector("details table tbody tr"),
+      };
+    }));
+  for (const s of statics) {
+    check(s.image, `${name}: without scripts, ${s.id} shows no SVG`);
+    check(s.table, `${name}: ${s.id} has no data table`);
+  }
+  await still.close();
+
+  // 360 px: nothing wider than the screen.
+  const small = await narrow.newPage();
+  await small.goto(url, { waitUntil: "networkidle" });
+  const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 1, `${name}: at 360 px the page is ${overflow} px wider than the screen`);
+  if (shoot) {
+    const file = name.replace(/[^a-z0-9]+/gi, "_");
+    await small.screenshot({ path: path.join(artifacts, `${file}-360.png`), fullPage: true });
+  }
+  await small.close();
+}
+await browser.close();
+server.close();
+
+// The Nu HTML Checker on every page.
+const files = allPages.map((p) => p.file);
+let report;
+try {
+  execFileSync("java", ["-jar", path.join(here, "node_modules/vnu-jar/build/dist/vnu.jar"),
+    "--errors-only", "--format", "json", ...files], { stdio: ["ignore", "pipe", "pipe"] });
+  report = { messages: [] };
+} catch (e) {
+  report = JSON.parse(e.stderr.toString() || e.stdout.toString());
+}
+const htmlErrors = report.messages.filter((m) => m.type === "error");
+for (const file of files) {
+  const mine = htmlErrors.filter((m) => decodeURIComponent(m.url || "").endsWith(file));
+  check(mine.length === 0, `${path.relative(process.cwd(), file)}: HTML: ${mine.slice(0, 3).map((m) => `line ${m.lastLine}: ${m.message}`).join(" | ")}`);
+}
+
+for (const f of failures) console.log(`FAIL ${f}`);
+console.log(`browser: ${allPages.length} pages, screenshots of ${screenshotted.size} in ${artifacts}`);
+console.log(`${passed} passed, ${failures.length} failed`);
+process.exit(failures.length ? 1 : 0);
