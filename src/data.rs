@@ -807,15 +807,31 @@ fn parse_table<R: Read>(
             problems.push(ragged(line, record.len(), width));
             continue;
         }
-        let Ok(row) = std::str::from_utf8(record.as_slice()) else {
-            let e = std::str::from_utf8(record.as_slice()).unwrap_err();
-            let byte = record.as_slice()[e.valid_up_to()];
-            problems.push(Problem::new(
-                line,
-                format!("this row is not valid UTF-8 (byte 0x{byte:02X})"),
-                Some("save the file as UTF-8".into()),
-            ));
-            continue;
+        // The row's cells without their delimiters: valid UTF-8 only if every cell is,
+        // which also needs every cell boundary to fall between characters (two broken
+        // cells can join into a valid character once the comma between them is gone).
+        let row = match std::str::from_utf8(record.as_slice()) {
+            Ok(row)
+                if (0..width)
+                    .all(|c| record.range(c).is_some_and(|r| row.is_char_boundary(r.end))) =>
+            {
+                row
+            }
+            result => {
+                let byte = match result {
+                    Err(e) => record.as_slice()[e.valid_up_to()],
+                    Ok(_) => record
+                        .iter()
+                        .find_map(|f| std::str::from_utf8(f).err().map(|e| f[e.valid_up_to()]))
+                        .unwrap_or(0),
+                };
+                problems.push(Problem::new(
+                    line,
+                    format!("this row is not valid UTF-8 (byte 0x{byte:02X})"),
+                    Some("save the file as UTF-8".into()),
+                ));
+                continue;
+            }
         };
         let mut start = 0;
         for col in 0..width {
