@@ -180,7 +180,7 @@ fn parse_page(file: SourceFile) -> Result<Page, Diagnostic> {
             None => default_slug(&stem),
         }
     };
-    let slug_offset = key_offset(&file.text[front.clone()], "slug");
+    let slug_offset = crate::diag::toml_key_offset(&file.text[front.clone()], "slug");
     if stem != "_index" && !is_slug(&slug) {
         let offset = slug_offset;
         let what = if meta.slug.is_some() {
@@ -206,22 +206,6 @@ fn parse_page(file: SourceFile) -> Result<Page, Diagnostic> {
         slug,
         body_start,
     })
-}
-
-/// The offset of the line that sets `key` in a TOML text, or 0.
-fn key_offset(toml: &str, key: &str) -> usize {
-    let mut at = 0;
-    for line in toml.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if trimmed
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with('='))
-        {
-            return at + (line.len() - trimmed.len());
-        }
-        at += line.len();
-    }
-    0
 }
 
 /// Finds the TOML between a first line `+++` and the next line `+++`. Returns the TOML's

@@ -158,6 +158,23 @@ impl<'a> Source<'a> {
     }
 }
 
+/// Where the line that sets `key = ...` starts in a TOML text (0 when no line does), for
+/// pointing a diagnostic at the key it is about.
+pub fn toml_key_offset(toml: &str, key: &str) -> usize {
+    let mut at = 0;
+    for line in toml.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return at + (line.len() - trimmed.len());
+        }
+        at += line.len();
+    }
+    0
+}
+
 /// The line (1-based) of the first byte that is not UTF-8, for "file is not UTF-8" errors.
 pub fn invalid_utf8(file: &Path, bytes: &[u8], err: std::str::Utf8Error) -> Diagnostic {
     let at = err.valid_up_to();

@@ -200,7 +200,7 @@ pub fn parse(body: &str, source: &Source<'_>) -> Result<ChartSpec, Diagnostic> {
     if !crate::content::is_slug(&spec.id) {
         return Err(source
             .error_at(
-                key_offset(body, "id"),
+                crate::diag::toml_key_offset(body, "id"),
                 format!("figure id {:?} is not a slug", spec.id),
             )
             .with_hint(
@@ -208,25 +208,12 @@ pub fn parse(body: &str, source: &Source<'_>) -> Result<ChartSpec, Diagnostic> {
             ));
     }
     if spec.title.trim().is_empty() {
-        return Err(source.error_at(key_offset(body, "title"), "the figure's title is empty"));
+        return Err(source.error_at(
+            crate::diag::toml_key_offset(body, "title"),
+            "the figure's title is empty",
+        ));
     }
     Ok(spec)
-}
-
-/// Where `key = ...` is written in a directive's body, for pointing at it.
-pub fn key_offset(body: &str, key: &str) -> usize {
-    let mut at = 0;
-    for line in body.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if trimmed
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with('='))
-        {
-            return at + (line.len() - trimmed.len());
-        }
-        at += line.len();
-    }
-    0
 }
 
 /// Resolves a spec against the registry. `body` and `source` locate errors.
@@ -236,7 +223,7 @@ pub fn resolve(
     body: &str,
     source: &Source<'_>,
 ) -> Result<Figure, Vec<Diagnostic>> {
-    let at = |key: &str| source.error_at(key_offset(body, key), "");
+    let at = |key: &str| source.error_at(crate::diag::toml_key_offset(body, key), "");
     let error = |key: &str, message: String, hint: Option<String>| Diagnostic {
         message,
         hint,

@@ -351,7 +351,7 @@ fn resolve_figures(
             errors.push(
                 source
                     .error_at(
-                        figure::key_offset(body, "id"),
+                        diag::toml_key_offset(body, "id"),
                         format!("figure id {:?} is used twice", figure.spec.id),
                     )
                     .with_hint(format!(

@@ -88,7 +88,7 @@ pub fn check(site: &Site, base_url: &str, sources: &BTreeMap<String, PathBuf>) -
                         Some(t) if t.starts_with('/') => Some(t[base_path.len()..].to_string()),
                         Some(t) => normalise(&format!("{dir}/{t}")),
                     };
-                    match resolved.map(|r| file_for(&r, site)) {
+                    match resolved.map(|r| site.lookup(&r).map(str::to_string)) {
                         None | Some(None) => {
                             Some(format!("broken link {link:?}: no such page or file"))
                         }
@@ -198,36 +198,6 @@ fn normalise(path: &str) -> Option<String> {
         joined.push('/');
     }
     Some(joined)
-}
-
-/// The file a site path serves: itself, or its `index.html`.
-fn file_for(path: &str, site: &Site) -> Option<String> {
-    let path = percent_decode(path);
-    let candidates = if path.is_empty() || path.ends_with('/') {
-        vec![format!("{path}index.html")]
-    } else {
-        vec![path.clone(), format!("{path}/index.html")]
-    };
-    candidates.into_iter().find(|c| site.files.contains_key(c))
-}
-
-fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(byte) = u8::from_str_radix(hex, 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

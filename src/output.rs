@@ -39,6 +39,39 @@ impl Site {
     pub fn copy(&mut self, path: impl Into<String>, source: PathBuf) {
         self.files.insert(path.into(), Content::Copy(source));
     }
+
+    /// The file a URL path below the site root is served from, as a web server would find
+    /// it: percent-decoded, the file itself or its directory's `index.html`.
+    pub fn lookup(&self, url_path: &str) -> Option<&str> {
+        let path = percent_decode(url_path.trim_start_matches('/'));
+        let candidates = if path.is_empty() || path.ends_with('/') {
+            vec![format!("{path}index.html")]
+        } else {
+            vec![path.clone(), format!("{path}/index.html")]
+        };
+        candidates
+            .into_iter()
+            .find_map(|c| self.files.get_key_value(&c).map(|(k, _)| k.as_str()))
+    }
+}
+
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(byte) = u8::from_str_radix(hex, 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Checks that `out` can be replaced without touching the project's sources: it must not be

@@ -208,18 +208,9 @@ fn respond(request: tiny_http::Request, state: &RwLock<State>) -> std::io::Resul
             tiny_http::Response::from_string(body).with_header(header(content_type(".json"))),
         );
     }
-    let path = percent_decode(url.trim_start_matches('/'));
-    let candidates = [
-        if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path.clone()
-        },
-        format!("{path}/index.html"),
-    ];
-    let found = candidates
-        .iter()
-        .find_map(|p| site.files.get(p).map(|c| (p.clone(), c)));
+    let found = site
+        .lookup(&url)
+        .and_then(|name| site.files.get(name).map(|c| (name.to_string(), c)));
     let (status, name, content) = match found {
         Some((name, content)) => (200, name, Some(content)),
         None => (404, "404.html".to_string(), site.files.get("404.html")),
@@ -251,23 +242,4 @@ fn inject_live_reload(html: Vec<u8>) -> Vec<u8> {
     out.extend_from_slice(tag);
     out.extend_from_slice(&html[at..]);
     out
-}
-
-fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(byte) = u8::from_str_radix(hex, 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -2,14 +2,7 @@
 
 mod common;
 
-use common::{copy_tree, folio, repo, stderr, stdout, tree};
-
-fn fixture(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("tests/sites").join(name), dir.path());
-    std::fs::remove_dir_all(dir.path().join("expected")).ok();
-    dir
-}
+use common::{fixture, folio, repo, stderr, stdout, tree};
 
 #[test]
 fn usage_errors_exit_with_status_2() {

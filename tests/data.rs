@@ -5,16 +5,9 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_tree, folio, repo, stderr, stdout, tree};
+use common::{fixture, folio, repo, stderr, stdout, tree};
 
 const EPOCH: (&str, &str) = ("SOURCE_DATE_EPOCH", "1764201600");
-
-fn fixture(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("tests/sites").join(name), dir.path());
-    std::fs::remove_dir_all(dir.path().join("expected")).ok();
-    dir
-}
 
 fn read(path: &Path) -> String {
     String::from_utf8(std::fs::read(path).unwrap()).unwrap()

@@ -93,3 +93,12 @@ pub fn expect_file(path: &Path, actual: &[u8]) -> Result<(), String> {
         actual.lines().nth(first).unwrap_or("<end of file>"),
     ))
 }
+
+/// A copy of the fixture site `tests/sites/<name>/` without its expectations, for a test
+/// to change.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("tests/sites").join(name), dir.path());
+    std::fs::remove_dir_all(dir.path().join("expected")).ok();
+    dir
+}
