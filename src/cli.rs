@@ -143,6 +143,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 base_url,
                 locked,
                 write: true,
+                progress: verbose,
             })?;
             if quiet {
                 return Ok(());
@@ -168,6 +169,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 base_url,
                 locked: false,
                 write: false,
+                progress: false,
             })?;
             for note in &summary.notes {
                 println!("would have {note}");

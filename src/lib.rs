@@ -52,6 +52,8 @@ pub struct Options {
     pub locked: bool,
     /// Write the site (`build`) or only check the project (`check`).
     pub write: bool,
+    /// Report each stage on standard error as it ends (`--verbose`).
+    pub progress: bool,
 }
 
 /// What a successful build made.
@@ -111,7 +113,9 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
                 lock.updated.to_toml().as_bytes(),
             )?;
         }
-        summary.timings.push(Timing::since("write", started));
+        summary
+            .timings
+            .push(Timing::since("write", started).report(options));
     }
     summary.elapsed = summary.timings.iter().map(|t| t.time).sum();
     Ok(summary)
@@ -149,6 +153,14 @@ impl Timing {
             peak_kib: peak_memory_kib(),
         }
     }
+
+    /// Prints the stage when `options` asks for progress; returns it for the summary.
+    fn report(self, options: &Options) -> Timing {
+        if options.progress {
+            eprintln!("{} done in {} ms", self.stage, self.time.as_millis());
+        }
+        self
+    }
 }
 
 /// Peak resident set size (Linux `VmHWM`), for `--timings`.
@@ -163,13 +175,13 @@ pub fn render(options: &Options) -> Result<Built, Error> {
     let mut timings = Vec::new();
     let started = Instant::now();
     let project = project::load(&options.root)?;
-    timings.push(Timing::since("load", started));
+    timings.push(Timing::since("load", started).report(options));
     let started = Instant::now();
     let (report, mut theme, lock) = parse(&project, options)?;
-    timings.push(Timing::since("parse and check", started));
+    timings.push(Timing::since("parse and check", started).report(options));
     let started = Instant::now();
     let site = site::render(&report, &mut theme)?;
-    timings.push(Timing::since("render", started));
+    timings.push(Timing::since("render", started).report(options));
     let sources = report
         .pages
         .iter()
@@ -828,6 +840,7 @@ pub fn cite(root: &std::path::Path, target: &str, format: cite::Format) -> Resul
         base_url: None,
         locked: true,
         write: false,
+        progress: false,
     };
     let project = project::load(root)?;
     let (report, _, _) = parse(&project, &options)?;

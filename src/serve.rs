@@ -65,6 +65,7 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Error> {
         base_url: Some(base_url.clone()),
         locked: false,
         write: false,
+        progress: false,
     };
     let first = crate::render(&options);
     let state = Arc::new(RwLock::new(State {
