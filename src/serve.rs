@@ -50,7 +50,7 @@ const LIVE_JS: &str = r#"(function () {
       if (seen !== null && s.build !== seen && !s.errors) { location.reload(); return; }
       seen = s.build;
       show(s.errors);
-    }).catch(function () {}).then(function () { setTimeout(poll, 100); });
+    }).catch(function () {}).then(function () { setTimeout(poll, 50); });
   }
   poll();
 })();
