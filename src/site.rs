@@ -407,10 +407,10 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
                 "dataset": view,
             }),
         ));
-        let latest = view
-            .versions
-            .last()
-            .expect("a dataset page lists its versions");
+        // A dataset described before its first snapshot is added has no version pages yet.
+        let Some(latest) = view.versions.last() else {
+            continue;
+        };
         for (i, (snapshot, version)) in dataset.snapshots.iter().zip(&view.versions).enumerate() {
             let changes = i
                 .checked_sub(1)

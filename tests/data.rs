@@ -225,3 +225,25 @@ fn loads_the_real_owid_releases_and_reports_their_changes() {
     // Population is written as 7663783.0 in places, so it is a number, not an integer.
     assert!(dataset.contains("<code>population</code></th><td>number (inferred)</td>"));
 }
+
+#[test]
+fn a_dataset_described_before_its_first_snapshot_builds() {
+    let dir = fixture("data-basic");
+    std::fs::create_dir_all(dir.path().join("data/upcoming")).unwrap();
+    std::fs::write(
+        dir.path().join("data/upcoming/dataset.toml"),
+        "title = \"Upcoming\"\n",
+    )
+    .unwrap();
+    let output = folio(dir.path(), &["build"], &[EPOCH]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page = read(&dir.path().join("public/data/upcoming/index.html"));
+    assert!(
+        page.contains("<p>No version has been published yet.</p>"),
+        "{page}"
+    );
+    assert!(
+        read(&dir.path().join("public/data/index.html"))
+            .contains("<p class=\"meta\">0 versions</p>")
+    );
+}
