@@ -45,11 +45,24 @@ const LIVE_JS: &str = r#"(function () {
     }
     overlay.textContent = errors;
   }
+  // A new build replaces the page's <main> in place and redraws its charts, which is much
+  // faster than reloading the page (and ECharts with it); anything else reloads.
+  function refresh() {
+    return fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (html) {
+      var next = new DOMParser().parseFromString(html, "text/html");
+      var main = document.querySelector("main");
+      var fresh = next.querySelector("main");
+      if (!main || !fresh || next.title !== document.title || !window.folioDrawCharts) { location.reload(); return; }
+      main.innerHTML = fresh.innerHTML;
+      window.folioDrawCharts();
+    });
+  }
   function poll() {
     fetch("/__folio/status", { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (s) {
-      if (seen !== null && s.build !== seen && !s.errors) { location.reload(); return; }
+      var changed = seen !== null && s.build !== seen && !s.errors;
       seen = s.build;
       show(s.errors);
+      if (changed) return refresh();
     }).catch(function () {}).then(function () { setTimeout(poll, 50); });
   }
   poll();

@@ -78,6 +78,9 @@
     });
   }
 
+  // The dev server swaps a page's content in place after a rebuild and calls this.
+  window.folioDrawCharts = function () { drawCharts(); copyButtons(); };
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { drawCharts(); copyButtons(); });
   } else {
