@@ -212,21 +212,30 @@ impl Column {
     /// Formats a cell for a reader: numbers with the declared digits, thousands separated,
     /// and the unit. An empty cell is a missing value and shows as `–`.
     pub fn format(&self, cell: &str) -> String {
+        let plain = self.format_plain(cell);
+        if cell.is_empty() || !self.kind.is_numeric() || parse_number(cell).is_none() {
+            return plain;
+        }
+        match self.unit() {
+            "" => plain,
+            "%" => format!("{plain}%"),
+            unit => format!("{plain} {unit}"),
+        }
+    }
+
+    /// Formats a cell like [`Column::format`] but without the unit, for tables whose
+    /// header names the unit.
+    pub fn format_plain(&self, cell: &str) -> String {
         if cell.is_empty() {
             return "–".to_string();
         }
         let digits = self.meta.as_ref().and_then(|m| m.digits);
-        let number = match (self.kind.is_numeric(), parse_number(cell)) {
+        match (self.kind.is_numeric(), parse_number(cell)) {
             (true, Some(v)) => match digits {
                 Some(d) => group_thousands(&format!("{v:.*}", d as usize)),
                 None => group_thousands(cell),
             },
-            _ => return cell.to_string(),
-        };
-        match self.unit() {
-            "" => number,
-            "%" => format!("{number}%"),
-            unit => format!("{number} {unit}"),
+            _ => cell.to_string(),
         }
     }
 }

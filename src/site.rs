@@ -593,17 +593,8 @@ fn figure_view(config: &Config, placed: &Placed, chapter: Option<&Page>) -> Figu
                 .map(|row| {
                     row.iter()
                         .zip(&figure.table.columns)
-                        .map(|(cell, column)| match column.kind.is_numeric() {
-                            // The unit is in the header; keep the cells plain numbers.
-                            true if !cell.is_empty() => {
-                                let mut plain = column.clone();
-                                if let Some(meta) = plain.meta.as_mut() {
-                                    meta.unit.clear();
-                                }
-                                plain.format(cell)
-                            }
-                            _ => column.format(cell),
-                        })
+                        // The unit is in the header; the cells are plain numbers.
+                        .map(|(cell, column)| column.format_plain(cell))
                         .collect()
                 })
                 .collect(),
