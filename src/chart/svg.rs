@@ -17,11 +17,12 @@ use sha2::{Digest, Sha256};
 
 use rquickjs::{Context, Function, Runtime};
 
-/// The ECharts script that the charming crate ships (found by `build.rs`).
-pub const ECHARTS_JS: &[u8] = include_bytes!(env!("FOLIO_ECHARTS_JS"));
+/// The ECharts script, served to readers and run here: Apache ECharts with only the charts
+/// and components folio uses, built by `vendor/echarts/build.mjs`.
+pub const ECHARTS_JS: &[u8] = include_bytes!("../../vendor/echarts/echarts.min.js");
 
-/// Its file name, with its version.
-pub const ECHARTS_FILE: &str = env!("FOLIO_ECHARTS_FILE");
+/// Its file name in a site, with ECharts' version (a test checks it against the script).
+pub const ECHARTS_FILE: &str = "echarts-5.5.1-folio.min.js";
 
 const RENDER_JS: &str = r#"
 (function (optionJson, width, height) {
@@ -235,6 +236,19 @@ mod tests {
         assert!(first.starts_with("<svg"), "{first}");
         assert!(first.contains("A &amp; &lt;b&gt;"), "{first}");
         assert_eq!(first, second);
+    }
+
+    #[test]
+    fn names_the_echarts_version_it_serves() {
+        let banner = std::str::from_utf8(&ECHARTS_JS[..200]).unwrap_or_default();
+        let version = ECHARTS_FILE
+            .strip_prefix("echarts-")
+            .and_then(|rest| rest.strip_suffix("-folio.min.js"))
+            .unwrap();
+        assert!(
+            banner.starts_with(&format!("/*! Apache ECharts {version} ")),
+            "{banner}"
+        );
     }
 
     #[test]

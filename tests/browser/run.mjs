@@ -3,7 +3,8 @@
 //
 //   node run.mjs --site /folio/=../../public --site /charts/=/tmp/charts --artifacts DIR
 //
-// For every page: no console error and no request to another origin; every chart draws;
+// For every page: no console error and no request to another origin; every chart draws,
+// and the first with an axis tooltip shows it on hover;
 // with JavaScript off every figure shows its SVG and its data table; no horizontal
 // scrolling at 360 px; no serious or critical axe-core violation, in light and in dark mode.
 // Then every page is checked by the Nu HTML Checker (vnu.jar). Screenshots at 360 and 1280
@@ -114,6 +115,27 @@ for (const { url } of allPages) {
     });
   });
   for (const c of charts) check(c.drawn, `${name}: chart ${c.id} did not draw`);
+  // The first chart with an axis tooltip shows the values under the pointer.
+  const hover = await page.evaluate(() => {
+    for (const f of document.querySelectorAll("figure.figure")) {
+      const option = f.querySelector("script.folio-option");
+      if (option && JSON.parse(option.textContent).tooltip?.trigger === "axis") return f.id;
+    }
+    return null;
+  });
+  if (hover) {
+    const box = page.locator(`#${hover} .chart-live`);
+    await box.scrollIntoViewIfNeeded();
+    const r = await box.boundingBox();
+    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+    const tip = await page
+      .waitForFunction((id) => {
+        const div = document.querySelector(`#${CSS.escape(id)} .chart-live div[style*="z-index: 9999999"]`);
+        return div && div.style.display !== "none" && div.style.opacity !== "0" && div.textContent.trim();
+      }, hover, { timeout: 2000 })
+      .then((h) => h.jsonValue(), () => "");
+    check(tip !== "", `${name}: chart ${hover} shows no tooltip on hover`);
+  }
   check(errors.length === 0, `${name}: console errors: ${errors.join(" | ")}`);
   check(foreign.length === 0, `${name}: requests to other origins: ${foreign.join(", ")}`);
   for (const scheme of ["light", "dark"]) {
