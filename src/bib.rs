@@ -12,6 +12,10 @@ use hayagriva::{
     ElemChildren, Formatted, Library,
 };
 
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
 use crate::html::escape;
 
 use crate::content::SourceFile;
@@ -27,9 +31,17 @@ static APA: std::sync::LazyLock<(IndependentStyle, Vec<Locale>)> = std::sync::La
     (style, hayagriva::archive::locales())
 });
 
+/// Pages' references already formatted in this process, by the SHA-256 of the bibliography's
+/// text and the page's citations: formatting is most of a dev-server rebuild, and an edit
+/// rarely changes what a page cites.
+static RENDERED: std::sync::LazyLock<std::sync::Mutex<HashMap<[u8; 32], PageReferences>>> =
+    std::sync::LazyLock::new(Default::default);
+
 /// A parsed bibliography with the style it is formatted in.
 pub struct Bibliography {
     library: Library,
+    /// The SHA-256 of the file's text.
+    text_hash: [u8; 32],
     style: &'static IndependentStyle,
     locales: &'static [Locale],
 }
@@ -64,6 +76,7 @@ impl Bibliography {
         let (style, locales) = &*APA;
         Ok(Bibliography {
             library,
+            text_hash: Sha256::digest(file.text.as_bytes()).into(),
             style,
             locales,
         })
@@ -87,8 +100,33 @@ impl Bibliography {
         list
     }
 
-    /// Formats a page's citations (each a list of keys, all known) and its references.
+    /// Formats a page's citations (each a list of keys, all known) and its references, or
+    /// returns what the same bibliography and citations gave before.
     pub fn render_page(&self, citations: &[Vec<String>]) -> PageReferences {
+        let key: [u8; 32] = {
+            let mut hasher = Sha256::new();
+            hasher.update(self.text_hash);
+            // Lengths first, so that no two lists of citations hash the same bytes.
+            for keys in citations {
+                hasher.update((keys.len() as u64).to_le_bytes());
+                for k in keys {
+                    hasher.update((k.len() as u64).to_le_bytes());
+                    hasher.update(k.as_bytes());
+                }
+            }
+            hasher.finalize().into()
+        };
+        if let Some(done) = RENDERED.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return done;
+        }
+        let rendered = self.render_uncached(citations);
+        if let Ok(mut cache) = RENDERED.lock() {
+            cache.insert(key, rendered.clone());
+        }
+        rendered
+    }
+
+    fn render_uncached(&self, citations: &[Vec<String>]) -> PageReferences {
         let mut driver = BibliographyDriver::new();
         for keys in citations {
             let items = keys
@@ -159,5 +197,55 @@ fn write_formatted(text: &Formatted, out: &mut String) {
     }
     if italic {
         out.push_str("</i>");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bibliography(title: &str) -> Bibliography {
+        let text = format!(
+            "@article{{ft2025, author = {{Criddle, Cristina}}, title = {{{title}}}, journal = {{Financial Times}}, year = {{2025}}}}\n\
+             @misc{{hf2025, author = {{Longpre, Shayne}}, title = {{Economies of Open Intelligence}}, year = {{2025}}}}\n"
+        );
+        Bibliography::parse(&SourceFile {
+            path: "content/references.bib".into(),
+            text,
+        })
+        .unwrap()
+    }
+
+    fn cite(keys: &[&[&str]]) -> Vec<Vec<String>> {
+        keys.iter()
+            .map(|k| k.iter().map(|k| k.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn formats_citations_and_escapes_titles() {
+        let refs = bibliography("China <leads> & the US").render_page(&cite(&[&["ft2025"]]));
+        assert_eq!(refs.citations, ["(Criddle, 2025)"]);
+        assert_eq!(refs.references.len(), 1);
+        assert!(
+            refs.references[0]
+                .1
+                .contains("China &lt;leads&gt; &amp; the US"),
+            "{:?}",
+            refs.references
+        );
+    }
+
+    #[test]
+    fn formats_again_when_the_file_or_the_citations_change() {
+        let first = bibliography("Open models").render_page(&cite(&[&["ft2025"]]));
+        let edited = bibliography("Open-weight models").render_page(&cite(&[&["ft2025"]]));
+        assert!(edited.references[0].1.contains("Open-weight models"));
+        assert!(first.references[0].1.contains("Open models"));
+        let both = bibliography("Open models").render_page(&cite(&[&["ft2025", "hf2025"]]));
+        assert_eq!(both.references.len(), 2);
+        let apart = bibliography("Open models").render_page(&cite(&[&["ft2025"], &["hf2025"]]));
+        assert_eq!(apart.citations.len(), 2);
+        assert_eq!(both.citations.len(), 1);
     }
 }
