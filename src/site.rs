@@ -638,7 +638,8 @@ pub fn figure_fragment(
 }
 
 /// `/figures/`, and for each figure its current page, its version page and the version's
-/// `data.csv`, `figure.svg` and `option.json`. SVGs are rendered in parallel.
+/// `data.csv`, `figure.svg`, `preview.png` and `option.json`. Versions are rendered in
+/// parallel and added in order.
 fn figure_pages(report: &Report, theme: &Theme, site: &mut Site) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let mut errors = Vec::new();
@@ -646,78 +647,23 @@ fn figure_pages(report: &Report, theme: &Theme, site: &mut Site) -> Vec<Diagnost
         return errors;
     }
     let versions: Vec<&Placed> = report.figures.iter().chain(&report.archive).collect();
-    let svgs: Vec<Result<(String, Vec<u8>), String>> = versions
+    let outputs: Vec<VersionOutput> = versions
         .par_iter()
-        .map(|placed| {
-            let mut option = placed.option.clone();
-            // The static twin is shown on a light background, also in dark mode and print.
-            option["backgroundColor"] = serde_json::json!("#ffffff");
-            // Tooltips and the aria description draw nothing in an SVG file; leaving them out
-            // saves ECharts' work on them.
-            if let Some(option) = option.as_object_mut() {
-                option.remove("tooltip");
-                option.remove("aria");
-            }
-            let svg = chart::svg::render(&option.to_string(), chart::WIDTH, chart::HEIGHT)?;
-            let png = chart::preview::png(&svg)?;
-            Ok((svg, png))
-        })
+        .map(|placed| version_output(report, theme, placed))
         .collect();
     let mut list = Vec::new();
     let mut withdrawn = Vec::new();
-    for (placed, svg) in versions.iter().zip(svgs) {
-        let chapter = placed.page.map(|p| &report.pages[p].0);
-        let view = figure_view(&report.config, placed, chapter);
-        let id = &placed.figure.spec.id;
-        let dir = format!("figures/{id}/v{}/", placed.version);
-        let where_ = chapter.map_or_else(|| "folio.lock".into(), |c| c.file.path.clone());
-        match svg {
-            Ok((svg, png)) => {
-                site.add(format!("{dir}figure.svg"), svg);
-                site.add(format!("{dir}preview.png"), png);
-            }
-            Err(e) => errors.push(Diagnostic::file(
-                where_,
-                format!(
-                    "cannot render figure {id:?} version {}: {e}",
-                    placed.version
-                ),
-            )),
+    for (placed, output) in versions.iter().zip(outputs) {
+        for (path, bytes) in output.files {
+            site.add(path, bytes);
         }
-        site.add(format!("{dir}data.csv"), placed.figure.table.to_csv());
-        site.add(
-            format!("{dir}option.json"),
-            serde_json::to_string_pretty(&placed.option).expect("JSON serialises") + "\n",
-        );
-        let title = match placed.number {
-            Some(n) => format!("Figure {n}: {}", placed.figure.spec.title),
-            None => format!("Figure: {}", placed.figure.spec.title),
-        };
-        let mut pages = vec![(format!("{dir}index.html"), &view.permalink)];
-        if placed.version == placed.latest {
-            pages.push((format!("figures/{id}/index.html"), &view.current_url));
-        }
-        for (path, url) in pages {
-            let page = serde_json::json!({
-                "title": title,
-                "summary": format!("{} (version {}), from {}.", placed.figure.spec.title, placed.version, placed.figure.snapshot),
-                "url": url,
-                "canonical": view.canonical,
-                "charts": true,
-                "image": preview_url(&report.config, placed),
-                "figure": &view,
-            });
-            match theme.render_page("figure_page.html", &page) {
-                Ok(html) => site.add(path, html),
-                Err(e) => errors.push(e),
-            }
-        }
+        errors.extend(output.errors);
         match (
             placed.is_current(),
             placed.withdrawn && placed.version == placed.latest,
         ) {
-            (true, _) => list.push(view),
-            (_, true) => withdrawn.push(view),
+            (true, _) => list.push(output.view),
+            (_, true) => withdrawn.push(output.view),
             _ => {}
         }
     }
@@ -734,6 +680,90 @@ fn figure_pages(report: &Report, theme: &Theme, site: &mut Site) -> Vec<Diagnost
         Err(e) => errors.push(e),
     }
     errors
+}
+
+/// Everything one figure version adds to the site.
+struct VersionOutput {
+    files: Vec<(String, Vec<u8>)>,
+    errors: Vec<Diagnostic>,
+    view: FigureView,
+}
+
+fn version_output(report: &Report, theme: &Theme, placed: &Placed) -> VersionOutput {
+    let chapter = placed.page.map(|p| &report.pages[p].0);
+    let view = figure_view(&report.config, placed, chapter);
+    let id = &placed.figure.spec.id;
+    let dir = format!("figures/{id}/v{}/", placed.version);
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    match static_chart(placed) {
+        Ok((svg, png)) => {
+            files.push((format!("{dir}figure.svg"), svg.into_bytes()));
+            files.push((format!("{dir}preview.png"), png));
+        }
+        Err(e) => {
+            let where_ = chapter.map_or_else(|| "folio.lock".into(), |c| c.file.path.clone());
+            errors.push(Diagnostic::file(
+                where_,
+                format!(
+                    "cannot render figure {id:?} version {}: {e}",
+                    placed.version
+                ),
+            ));
+        }
+    }
+    files.push((
+        format!("{dir}data.csv"),
+        placed.figure.table.to_csv().into(),
+    ));
+    files.push((
+        format!("{dir}option.json"),
+        (serde_json::to_string_pretty(&placed.option).expect("JSON serialises") + "\n").into(),
+    ));
+    let title = match placed.number {
+        Some(n) => format!("Figure {n}: {}", placed.figure.spec.title),
+        None => format!("Figure: {}", placed.figure.spec.title),
+    };
+    let mut pages = vec![(format!("{dir}index.html"), &view.permalink)];
+    if placed.version == placed.latest {
+        pages.push((format!("figures/{id}/index.html"), &view.current_url));
+    }
+    for (path, url) in pages {
+        let page = serde_json::json!({
+            "title": title,
+            "summary": format!("{} (version {}), from {}.", placed.figure.spec.title, placed.version, placed.figure.snapshot),
+            "url": url,
+            "canonical": view.canonical,
+            "charts": true,
+            "image": preview_url(&report.config, placed),
+            "figure": &view,
+        });
+        match theme.render_page("figure_page.html", &page) {
+            Ok(html) => files.push((path, html.into_bytes())),
+            Err(e) => errors.push(e),
+        }
+    }
+    VersionOutput {
+        files,
+        errors,
+        view,
+    }
+}
+
+/// A figure's static SVG and its PNG preview.
+fn static_chart(placed: &Placed) -> Result<(String, Vec<u8>), String> {
+    let mut option = placed.option.clone();
+    // The static twin is shown on a light background, also in dark mode and print.
+    option["backgroundColor"] = serde_json::json!("#ffffff");
+    // Tooltips and the aria description draw nothing in an SVG file; leaving them out
+    // saves ECharts' work on them.
+    if let Some(option) = option.as_object_mut() {
+        option.remove("tooltip");
+        option.remove("aria");
+    }
+    let svg = chart::svg::render(&option.to_string(), chart::WIDTH, chart::HEIGHT)?;
+    let png = chart::preview::png(&svg)?;
+    Ok((svg, png))
 }
 
 fn latest_publication(lock: &Lock) -> String {

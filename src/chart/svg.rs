@@ -26,19 +26,40 @@ pub const ECHARTS_FILE: &str = "echarts-5.5.1-folio.min.js";
 
 const RENDER_JS: &str = r#"
 (function (optionJson, width, height) {
+  function untransformed(el) {
+    return !el.x && !el.y && el.scaleX === 1 && el.scaleY === 1 && !el.rotation && !el.skewX && !el.skewY;
+  }
   var chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: width, height: height });
   var option = JSON.parse(optionJson);
   option.animation = false;
-  // A dense unstacked bar or scatter series is drawn as one path (ECharts' large mode)
-  // instead of one element per item: the same picture at half the cost. The static SVG is
-  // not interactive, so nothing is lost that the page's interactive chart does not keep.
+  // Series are not clipped to the grid: their axes are fitted to their data, so nothing
+  // crosses the grid's edge, and a clip path would make the rasteriser draw the series
+  // once more as a mask for every preview. A dense unstacked bar or scatter series is
+  // drawn as one path (ECharts' large mode) instead of one element per item: the same
+  // picture at half the cost. The static SVG is not interactive, so nothing is lost that
+  // the page's interactive chart does not keep.
   (option.series || []).forEach(function (s) {
+    if (s.type !== 'pie') {
+      s.clip = false;
+    }
     if ((s.type === 'bar' || s.type === 'scatter') && !s.stack && s.data && s.data.length > DENSE) {
       s.large = true;
       s.largeThreshold = 0;
     }
   });
   chart.setOption(option);
+  // ECharts still clips a line to a rectangle around the grid. Where that rectangle holds
+  // everything the line draws (its bounds, stroke included), the clip changes nothing but
+  // makes the rasteriser draw the series twice: drop it.
+  chart.getZr().storage.traverse(function (el) {
+    var clip = el.getClipPath && el.getClipPath();
+    if (!clip || clip.type !== 'rect' || !untransformed(el) || !untransformed(clip)) return;
+    var c = clip.shape;
+    var r = el.getBoundingRect();
+    if (r.x >= c.x && r.y >= c.y && r.x + r.width <= c.x + c.width && r.y + r.height <= c.y + c.height) {
+      el.removeClipPath();
+    }
+  });
   var svg = chart.renderToSVGString();
   chart.dispose();
   return svg;
