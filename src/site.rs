@@ -712,10 +712,7 @@ fn version_output(report: &Report, theme: &Theme, placed: &Placed) -> VersionOut
             ));
         }
     }
-    files.push((
-        format!("{dir}data.csv"),
-        placed.figure.table.to_csv().into(),
-    ));
+    files.push((format!("{dir}data.csv"), placed.figure.table.to_csv()));
     files.push((
         format!("{dir}option.json"),
         (serde_json::to_string_pretty(&placed.option).expect("JSON serialises") + "\n").into(),
