@@ -30,6 +30,37 @@ static OPTIONS: LazyLock<usvg::Options<'static>> = LazyLock::new(|| {
     }
 });
 
+/// The characters whose widths [`advance_widths`] gives: Basic Latin to Latin Extended-B.
+pub const MEASURED: std::ops::RangeInclusive<u32> = 0x20..=0x24f;
+
+/// The advance width of each character of [`MEASURED`] in DejaVu Sans (regular or bold), in
+/// ems; 1 for a character the font lacks. The static SVG lays its text out with these, so
+/// that its labels fit the font the preview sets them in.
+pub fn advance_widths(bold: bool) -> Vec<f32> {
+    use skrifa::MetadataProvider;
+    let data = if bold {
+        dejavu::sans::bold()
+    } else {
+        dejavu::sans::regular()
+    };
+    let Ok(font) = skrifa::FontRef::new(data) else {
+        return vec![1.0; MEASURED.count()];
+    };
+    let charmap = font.charmap();
+    let metrics = font.glyph_metrics(
+        skrifa::instance::Size::new(1.0),
+        skrifa::instance::LocationRef::default(),
+    );
+    MEASURED
+        .map(|c| {
+            charmap
+                .map(c)
+                .and_then(|glyph| metrics.advance_width(glyph))
+                .unwrap_or(1.0)
+        })
+        .collect()
+}
+
 /// PNGs already made in this process, by the SHA-256 of their SVG (the dev server rebuilds
 /// often).
 static RENDERED: LazyLock<Mutex<HashMap<[u8; 32], Vec<u8>>>> = LazyLock::new(Mutex::default);
@@ -80,6 +111,26 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn measures_dejavu_sans() {
+        let regular = super::advance_widths(false);
+        let bold = super::advance_widths(true);
+        let width = |table: &[f32], c: char| table[c as usize - 0x20];
+        // DejaVu Sans: digits are 0.636 em wide, an M 0.863 em; bold is wider.
+        assert!(
+            (width(&regular, '0') - 0.636).abs() < 0.001,
+            "{}",
+            width(&regular, '0')
+        );
+        assert!(
+            (width(&regular, 'M') - 0.863).abs() < 0.001,
+            "{}",
+            width(&regular, 'M')
+        );
+        assert!(width(&bold, 'M') > width(&regular, 'M'));
+        assert!(width(&regular, 'i') < width(&regular, 'w'));
+    }
+
     #[test]
     fn rasterises_text_the_same_way_every_time() {
         let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="720" height="420"><text x="10" y="50" style="font-family:sans-serif;font-size:24px">Figure</text></svg>"#;

@@ -66,6 +66,30 @@ const RENDER_JS: &str = r#"
 })
 "#;
 
+/// ECharts lays out text (legend entries, axis labels, the grid's room for them) by its
+/// measured width. Without a canvas it guesses from one fixed table of widths, narrower than
+/// DejaVu Sans, in which the preview sets the text; so long legend entries overlapped. This
+/// measures with DejaVu Sans' own widths (a character outside the table counts 1 em).
+const MEASURE_JS: &str = r#"
+(function (regular, bold, first) {
+  echarts.setPlatformAPI({
+    measureText: function (text, font) {
+      text = String(text == null ? '' : text);
+      font = font || '';
+      var px = /(\d+(?:\.\d+)?)px/.exec(font);
+      var size = px ? +px[1] : 12;
+      var widths = /bold|[6-9]00/.test(font) ? bold : regular;
+      var width = 0;
+      for (var i = 0; i < text.length; i++) {
+        var w = widths[text.charCodeAt(i) - first];
+        width += (w === undefined ? 1 : w) * size;
+      }
+      return { width: width };
+    }
+  });
+})
+"#;
+
 struct Engine {
     // The context borrows the runtime's allocator; keep the runtime alive with it.
     _runtime: Runtime,
@@ -85,6 +109,16 @@ impl Engine {
             .map_err(|e| describe(&ctx, e))?;
             ctx.eval::<(), _>(ECHARTS_JS)
                 .map_err(|e| format!("cannot load ECharts: {}", describe(&ctx, e)))?;
+            let measure: Function = ctx
+                .eval(MEASURE_JS)
+                .map_err(|e| format!("cannot load the text measure: {}", describe(&ctx, e)))?;
+            measure
+                .call::<_, ()>((
+                    super::preview::advance_widths(false),
+                    super::preview::advance_widths(true),
+                    *super::preview::MEASURED.start(),
+                ))
+                .map_err(|e| format!("cannot set the text measure: {}", describe(&ctx, e)))?;
             let script = RENDER_JS.replace("DENSE", &super::DENSE_POINTS.to_string());
             let render: Function = ctx
                 .eval(script)
