@@ -40,7 +40,43 @@ const PALETTE: &[&str] = &[
 /// The ECharts option for a figure, as JSON with its keys in a stable order.
 pub fn option(figure: &Figure) -> serde_json::Value {
     let chart = build(figure);
-    serde_json::to_value(&chart).expect("a charming option serialises")
+    let mut option = serde_json::to_value(&chart).expect("a charming option serialises");
+    label_every_category(&mut option);
+    option
+}
+
+/// Up to this many categories, every one is labelled.
+const LABEL_ALL: usize = 12;
+
+/// ECharts leaves out category labels that it thinks would overlap, so a bar chart of
+/// three origins could show only two names. A horizontal category axis with few categories
+/// labels every one, wrapping long names at spaces instead (charming has no setter for
+/// `width` and `overflow`, so they are set on the JSON).
+fn label_every_category(option: &mut serde_json::Value) {
+    let Some(axis) = option.get_mut("xAxis").and_then(|a| a.as_object_mut()) else {
+        return;
+    };
+    let count = match axis.get("data") {
+        Some(serde_json::Value::Array(data))
+            if axis.get("type").and_then(|t| t.as_str()) == Some("category") =>
+        {
+            data.len()
+        }
+        _ => return,
+    };
+    if count == 0 || count > LABEL_ALL {
+        return;
+    }
+    // A little narrower than each category's share of a phone-sized chart, at most 160 px.
+    let width = (600 / count).min(160);
+    let label = axis
+        .entry("axisLabel")
+        .or_insert_with(|| serde_json::json!({}));
+    if let Some(label) = label.as_object_mut() {
+        label.insert("interval".into(), 0.into());
+        label.insert("width".into(), width.into());
+        label.insert("overflow".into(), "break".into());
+    }
 }
 
 /// The option as JSON text to embed in `<script type="application/json">`: `<`, `>`, `&`,
@@ -319,5 +355,24 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(&json).unwrap(),
             value
         );
+    }
+
+    #[test]
+    fn labels_every_one_of_a_few_categories() {
+        let axis = |n: usize| {
+            let data: Vec<String> = (0..n).map(|i| format!("category {i}")).collect();
+            let mut option = serde_json::json!({"xAxis": {"type": "category", "data": data}});
+            label_every_category(&mut option);
+            option["xAxis"]["axisLabel"].clone()
+        };
+        assert_eq!(
+            axis(3),
+            serde_json::json!({"interval": 0, "width": 160, "overflow": "break"})
+        );
+        assert_eq!(axis(LABEL_ALL)["width"], 50);
+        assert_eq!(axis(LABEL_ALL + 1), serde_json::Value::Null);
+        let mut values = serde_json::json!({"xAxis": {"type": "value"}});
+        label_every_category(&mut values);
+        assert_eq!(values, serde_json::json!({"xAxis": {"type": "value"}}));
     }
 }
