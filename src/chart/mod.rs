@@ -46,29 +46,46 @@ pub fn option(figure: &Figure) -> serde_json::Value {
 }
 
 /// Up to this many categories, every one is labelled.
-const LABEL_ALL: usize = 12;
+const LABEL_ALL: usize = 4;
 
-/// ECharts leaves out category labels that it thinks would overlap, so a bar chart of
-/// three origins could show only two names. A horizontal category axis with few categories
-/// labels every one, wrapping long names at spaces instead (charming has no setter for
-/// `width` and `overflow`, so they are set on the JSON).
+/// The width, in pixels, that a chart's labels share on a phone (a 360 px screen).
+const PHONE_LABELS_WIDTH: usize = 290;
+
+/// The line height of wrapped labels, in pixels (12 px text).
+const LABEL_LINE: usize = 14;
+
+/// ECharts leaves out category labels that it expects to overlap, so a bar chart of three
+/// origins showed only two names. A horizontal category axis with a few categories labels
+/// every one, wrapping long names at spaces to the width each has on a phone, and moves the
+/// axis name down by the extra lines. (charming has no setters for these keys, so they are
+/// set on the JSON.)
 fn label_every_category(option: &mut serde_json::Value) {
     let Some(axis) = option.get_mut("xAxis").and_then(|a| a.as_object_mut()) else {
         return;
     };
-    let count = match axis.get("data") {
-        Some(serde_json::Value::Array(data))
-            if axis.get("type").and_then(|t| t.as_str()) == Some("category") =>
-        {
-            data.len()
-        }
-        _ => return,
-    };
-    if count == 0 || count > LABEL_ALL {
+    if axis.get("type").and_then(|t| t.as_str()) != Some("category") {
         return;
     }
-    // A little narrower than each category's share of a phone-sized chart, at most 160 px.
-    let width = (600 / count).min(160);
+    let names: Vec<String> = match axis.get("data") {
+        Some(serde_json::Value::Array(data)) => data
+            .iter()
+            .map(|d| d.as_str().unwrap_or_default().to_string())
+            .collect(),
+        _ => return,
+    };
+    if names.is_empty() || names.len() > LABEL_ALL {
+        return;
+    }
+    let width = (PHONE_LABELS_WIDTH / names.len()).min(160);
+    let lines = names
+        .iter()
+        .map(|name| wrapped_lines(name, width as f32))
+        .max()
+        .unwrap_or(1);
+    if let Some(gap) = axis.get("nameGap").and_then(|g| g.as_f64()) {
+        let gap = gap + (LABEL_LINE * (lines - 1)) as f64;
+        axis.insert("nameGap".into(), gap.into());
+    }
     let label = axis
         .entry("axisLabel")
         .or_insert_with(|| serde_json::json!({}));
@@ -76,7 +93,45 @@ fn label_every_category(option: &mut serde_json::Value) {
         label.insert("interval".into(), 0.into());
         label.insert("width".into(), width.into());
         label.insert("overflow".into(), "break".into());
+        label.insert("lineHeight".into(), LABEL_LINE.into());
     }
+}
+
+/// How many lines `text` takes at 12 px in DejaVu Sans (wider than most sans-serif fonts),
+/// wrapped at spaces to `width` pixels; a word wider than a line is broken.
+fn wrapped_lines(text: &str, width: f32) -> usize {
+    static WIDTHS: std::sync::LazyLock<Vec<f32>> =
+        std::sync::LazyLock::new(|| preview::advance_widths(false));
+    let measure = |word: &str| -> f32 {
+        word.chars()
+            .map(|c| {
+                let em = (c as u32)
+                    .checked_sub(*preview::MEASURED.start())
+                    .and_then(|i| WIDTHS.get(i as usize))
+                    .copied()
+                    .unwrap_or(1.0);
+                em * 12.0
+            })
+            .sum()
+    };
+    let space = measure(" ");
+    let mut lines = 1;
+    let mut used = 0.0;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let w = measure(word);
+        if used > 0.0 && used + space + w <= width {
+            used += space + w;
+            continue;
+        }
+        if used > 0.0 {
+            lines += 1;
+        }
+        // A word wider than a line takes as many lines as it needs.
+        let extra = (w / width).ceil().max(1.0) as usize - 1;
+        lines += extra;
+        used = w - extra as f32 * width;
+    }
+    lines
 }
 
 /// The option as JSON text to embed in `<script type="application/json">`: `<`, `>`, `&`,
@@ -359,20 +414,39 @@ mod tests {
 
     #[test]
     fn labels_every_one_of_a_few_categories() {
-        let axis = |n: usize| {
-            let data: Vec<String> = (0..n).map(|i| format!("category {i}")).collect();
-            let mut option = serde_json::json!({"xAxis": {"type": "category", "data": data}});
+        let axis = |names: &[&str]| {
+            let mut option =
+                serde_json::json!({"xAxis": {"type": "category", "data": names, "nameGap": 28}});
             label_every_category(&mut option);
-            option["xAxis"]["axisLabel"].clone()
+            option["xAxis"].clone()
         };
+        let short = axis(&["China", "United States", "EU"]);
         assert_eq!(
-            axis(3),
-            serde_json::json!({"interval": 0, "width": 160, "overflow": "break"})
+            short["axisLabel"],
+            serde_json::json!({"interval": 0, "width": 96, "overflow": "break", "lineHeight": 14})
         );
-        assert_eq!(axis(LABEL_ALL)["width"], 50);
-        assert_eq!(axis(LABEL_ALL + 1), serde_json::Value::Null);
+        assert_eq!(short["nameGap"], 28.0);
+        // Two lines at 96 px: the axis name moves down one line.
+        let long = axis(&["China", "United States", "International (unaffiliated)"]);
+        assert_eq!(long["nameGap"], 42.0);
+        assert_eq!(axis(&["a"; LABEL_ALL])["axisLabel"]["width"], 72);
+        assert_eq!(
+            axis(&["a"; LABEL_ALL + 1])["axisLabel"],
+            serde_json::Value::Null
+        );
         let mut values = serde_json::json!({"xAxis": {"type": "value"}});
         label_every_category(&mut values);
         assert_eq!(values, serde_json::json!({"xAxis": {"type": "value"}}));
+    }
+
+    #[test]
+    fn counts_wrapped_lines() {
+        assert_eq!(wrapped_lines("China", 96.0), 1);
+        assert_eq!(wrapped_lines("United States", 96.0), 1);
+        assert_eq!(wrapped_lines("International (unaffiliated)", 96.0), 2);
+        // A word wider than the line is broken.
+        assert_eq!(wrapped_lines("Internationalisation", 60.0), 2);
+        assert_eq!(wrapped_lines("Internationalisation", 50.0), 3);
+        assert_eq!(wrapped_lines("", 60.0), 1);
     }
 }
