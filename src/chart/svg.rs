@@ -150,6 +150,8 @@ impl Engine {
 /// zrender's ids (`zr3-c12`, `zr3-cls-40`, ...) count up across every chart an engine has
 /// drawn. This numbers them afresh, per kind and in order of first appearance (`f-c0`,
 /// `f-cls-0`, ...), so that a chart's SVG does not depend on what the engine drew before.
+/// Only ids where zrender writes them are renumbered (after `"`, `#` or `.`: attributes,
+/// references and style rules), never text of the chart that looks like one.
 fn renumber_ids(svg: &str) -> String {
     let mut out = String::with_capacity(svg.len());
     let mut ids: HashMap<&str, String> = HashMap::new();
@@ -158,7 +160,8 @@ fn renumber_ids(svg: &str) -> String {
     while let Some(at) = rest.find("zr") {
         out.push_str(&rest[..at]);
         let candidate = &rest[at..];
-        match zrender_id(candidate) {
+        let placed = matches!(out.as_bytes().last(), Some(b'"' | b'#' | b'.'));
+        match zrender_id(candidate).filter(|_| placed) {
             Some((len, kind)) => {
                 let whole = &candidate[..len];
                 let id = ids.entry(whole).or_insert_with(|| {
@@ -308,10 +311,10 @@ mod tests {
 
     #[test]
     fn numbers_zrender_ids_per_kind_in_order_of_first_appearance() {
-        let svg = r##"<g id="zr7-c12"><path class="zr7-cls-40"/><use href="#zr7-c12"/><path clip-path="url(#zr7-c3)" class="zr7-cls-2"/></g>zr zr1- zr9-x"##;
+        let svg = r##"<g id="zr7-c12"><path class="zr7-cls-40"/><use href="#zr7-c12"/><path clip-path="url(#zr7-c3)" class="zr7-cls-2"/></g><text>zr zr1- zr9-x zr7-c12</text>"##;
         assert_eq!(
             renumber_ids(svg),
-            r##"<g id="f-c0"><path class="f-cls-0"/><use href="#f-c0"/><path clip-path="url(#f-c1)" class="f-cls-1"/></g>zr zr1- zr9-x"##
+            r##"<g id="f-c0"><path class="f-cls-0"/><use href="#f-c0"/><path clip-path="url(#f-c1)" class="f-cls-1"/></g><text>zr zr1- zr9-x zr7-c12</text>"##
         );
     }
 
