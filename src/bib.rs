@@ -12,11 +12,10 @@ use hayagriva::{
     ElemChildren, Formatted, Library,
 };
 
-use std::collections::HashMap;
-
 use sha2::{Digest, Sha256};
 
 use crate::html::escape;
+use crate::memo::Memo;
 
 use crate::content::SourceFile;
 use crate::diag::{Diagnostic, Source};
@@ -34,8 +33,7 @@ static APA: std::sync::LazyLock<(IndependentStyle, Vec<Locale>)> = std::sync::La
 /// Pages' references already formatted in this process, by the SHA-256 of the bibliography's
 /// text and the page's citations: formatting is most of a dev-server rebuild, and an edit
 /// rarely changes what a page cites.
-static RENDERED: std::sync::LazyLock<std::sync::Mutex<HashMap<[u8; 32], PageReferences>>> =
-    std::sync::LazyLock::new(Default::default);
+static RENDERED: Memo<PageReferences> = Memo::new();
 
 /// A parsed bibliography with the style it is formatted in.
 pub struct Bibliography {
@@ -116,14 +114,11 @@ impl Bibliography {
             }
             hasher.finalize().into()
         };
-        if let Some(done) = RENDERED.lock().ok().and_then(|c| c.get(&key).cloned()) {
-            return done;
-        }
-        let rendered = self.render_uncached(citations);
-        if let Ok(mut cache) = RENDERED.lock() {
-            cache.insert(key, rendered.clone());
-        }
-        rendered
+        RENDERED
+            .get_or_try(key, || {
+                Ok::<_, std::convert::Infallible>(self.render_uncached(citations))
+            })
+            .unwrap_or_else(|never| match never {})
     }
 
     fn render_uncached(&self, citations: &[Vec<String>]) -> PageReferences {

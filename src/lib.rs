@@ -19,6 +19,7 @@ pub mod html;
 pub mod links;
 pub mod lock;
 pub mod markdown;
+pub mod memo;
 pub mod output;
 pub mod project;
 pub mod render;

@@ -100,20 +100,7 @@ fn label_every_category(option: &mut serde_json::Value) {
 /// How many lines `text` takes at 12 px in DejaVu Sans (wider than most sans-serif fonts),
 /// wrapped at spaces to `width` pixels; a word wider than a line is broken.
 fn wrapped_lines(text: &str, width: f32) -> usize {
-    static WIDTHS: std::sync::LazyLock<Vec<f32>> =
-        std::sync::LazyLock::new(|| preview::advance_widths(false));
-    let measure = |word: &str| -> f32 {
-        word.chars()
-            .map(|c| {
-                let em = (c as u32)
-                    .checked_sub(*preview::MEASURED.start())
-                    .and_then(|i| WIDTHS.get(i as usize))
-                    .copied()
-                    .unwrap_or(1.0);
-                em * 12.0
-            })
-            .sum()
-    };
+    let measure = |word: &str| preview::text_width(word, 12.0);
     let space = measure(" ");
     let mut lines = 1;
     let mut used = 0.0;

@@ -4,11 +4,12 @@
 //! Sans, compiled into folio (the `dejavu` crate), never in a system font, so the same SVG
 //! gives the same PNG bytes on every machine.
 
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock};
 
 use resvg::{tiny_skia, usvg};
 use sha2::{Digest, Sha256};
+
+use crate::memo::Memo;
 
 /// The preview's width in pixels: the static chart's own size, above the 600 x 315 that
 /// large social cards ask for at least (a larger raster costs more than the chart itself).
@@ -61,16 +62,31 @@ pub fn advance_widths(bold: bool) -> Vec<f32> {
         .collect()
 }
 
+/// The width of `text` set at `px` pixels in DejaVu Sans regular, by [`advance_widths`].
+pub fn text_width(text: &str, px: f32) -> f32 {
+    static REGULAR: LazyLock<Vec<f32>> = LazyLock::new(|| advance_widths(false));
+    text.chars()
+        .map(|c| {
+            let em = (c as u32)
+                .checked_sub(*MEASURED.start())
+                .and_then(|i| REGULAR.get(i as usize))
+                .copied()
+                .unwrap_or(1.0);
+            em * px
+        })
+        .sum()
+}
+
 /// PNGs already made in this process, by the SHA-256 of their SVG (the dev server rebuilds
 /// often).
-static RENDERED: LazyLock<Mutex<HashMap<[u8; 32], Vec<u8>>>> = LazyLock::new(Mutex::default);
+static RENDERED: Memo<Vec<u8>> = Memo::new();
 
 /// Rasterises an SVG to a PNG preview.
 pub fn png(svg: &str) -> Result<Vec<u8>, String> {
-    let key: [u8; 32] = Sha256::digest(svg.as_bytes()).into();
-    if let Some(png) = RENDERED.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return Ok(png);
-    }
+    RENDERED.get_or_try(Sha256::digest(svg.as_bytes()).into(), || rasterise(svg))
+}
+
+fn rasterise(svg: &str) -> Result<Vec<u8>, String> {
     let tree =
         usvg::Tree::from_str(svg, &OPTIONS).map_err(|e| format!("cannot read the SVG: {e}"))?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("cannot allocate the preview")?;
@@ -81,11 +97,7 @@ pub fn png(svg: &str) -> Result<Vec<u8>, String> {
     let dy = (HEIGHT as f32 - size.height() * scale) / 2.0;
     let transform = tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, dx, dy);
     resvg::render(&tree, transform, &mut pixmap.as_mut());
-    let png = encode(&pixmap).map_err(|e| format!("cannot encode the preview: {e}"))?;
-    if let Ok(mut cache) = RENDERED.lock() {
-        cache.insert(key, png.clone());
-    }
-    Ok(png)
+    encode(&pixmap).map_err(|e| format!("cannot encode the preview: {e}"))
 }
 
 /// Encodes an opaque pixmap as an 8-bit RGB PNG with fast compression: a third of the time
@@ -129,6 +141,10 @@ mod tests {
         );
         assert!(width(&bold, 'M') > width(&regular, 'M'));
         assert!(width(&regular, 'i') < width(&regular, 'w'));
+        // Text is the sum of its characters; one outside the table counts 1 em.
+        let text = super::text_width("M0", 12.0);
+        assert!((text - (0.863 + 0.636) * 12.0).abs() < 0.02, "{text}");
+        assert_eq!(super::text_width("中", 12.0), 12.0);
     }
 
     #[test]
@@ -137,7 +153,7 @@ mod tests {
         let a = super::png(svg).unwrap();
         assert!(a.starts_with(b"\x89PNG"));
         // A fresh decode and render gives the same bytes as the cached one.
-        super::RENDERED.lock().unwrap().clear();
+        super::RENDERED.clear();
         assert_eq!(super::png(svg).unwrap(), a);
     }
 }

@@ -11,11 +11,12 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
 use rquickjs::{Context, Function, Runtime};
+
+use crate::memo::Memo;
 
 /// The ECharts script, served to readers and run here: Apache ECharts with only the charts
 /// and components folio uses, built by `vendor/echarts/build.mjs`.
@@ -238,8 +239,7 @@ thread_local! {
 
 /// SVGs already rendered in this process, by the SHA-256 of (option, width, height): the
 /// dev server rebuilds often, and most charts are unchanged between two rebuilds.
-static RENDERED: std::sync::LazyLock<Mutex<HashMap<[u8; 32], String>>> =
-    std::sync::LazyLock::new(Mutex::default);
+static RENDERED: Memo<String> = Memo::new();
 
 /// Renders an ECharts option (JSON) to SVG at `width` x `height` pixels, on this thread's
 /// engine, or returns the SVG rendered before for the same input.
@@ -251,18 +251,7 @@ pub fn render(option: &str, width: u32, height: u32) -> Result<String, String> {
         hasher.update(height.to_le_bytes());
         hasher.finalize().into()
     };
-    if let Some(svg) = RENDERED
-        .lock()
-        .ok()
-        .and_then(|cache| cache.get(&key).cloned())
-    {
-        return Ok(svg);
-    }
-    let svg = render_uncached(option, width, height)?;
-    if let Ok(mut cache) = RENDERED.lock() {
-        cache.insert(key, svg.clone());
-    }
-    Ok(svg)
+    RENDERED.get_or_try(key, || render_uncached(option, width, height))
 }
 
 fn render_uncached(option: &str, width: u32, height: u32) -> Result<String, String> {
