@@ -271,6 +271,8 @@ pub struct Table {
     pub columns: Vec<Column>,
     text: String,
     ends: Vec<u32>,
+    /// Where each row's record starts in the file, in bytes (for diagnostics about rows).
+    starts: Vec<u64>,
 }
 
 impl Table {
@@ -288,6 +290,11 @@ impl Table {
         let i = row * self.columns.len() + col;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.text[start..self.ends[i] as usize]
+    }
+
+    /// Where row `row`'s record starts in the snapshot file, in bytes.
+    pub fn row_start(&self, row: usize) -> u64 {
+        self.starts.get(row).copied().unwrap_or(0)
     }
 
     /// The index of the column called `name`.
@@ -328,6 +335,17 @@ impl Snapshot {
     /// `dataset@version`.
     pub fn id(&self) -> String {
         format!("{}@{}", self.dataset, self.version)
+    }
+
+    /// The 1-based line of the snapshot file where data row `row` (0-based) starts, counted
+    /// from its byte offset, so right whatever the line endings. Reads the file: for
+    /// diagnostics only. 0 when the file cannot be read.
+    pub fn line_of(&self, row: usize) -> usize {
+        let Ok(text) = std::fs::read_to_string(&self.full_path) else {
+            return 0;
+        };
+        let at = record_start(&text, self.table.row_start(row));
+        crate::diag::Source::new(&self.path, &text).locate(at).0
     }
 }
 
@@ -607,19 +625,21 @@ pub enum SnapshotError {
     Io(Error),
 }
 
-/// A problem found while reading a snapshot: its line, the cell's field index when it is
-/// about one cell, what is wrong and a hint.
+/// A problem found while reading a snapshot: where its record starts (a byte offset, `None`
+/// for the whole file), the cell's field index when it is about one cell, what is wrong and
+/// a hint. Lines are counted from the byte offset when the problem is reported, so they are
+/// right whatever the file's line endings (the csv crate's own line count is not, for CRLF).
 struct Problem {
-    line: u64,
+    at: Option<u64>,
     field: Option<usize>,
     message: String,
     hint: Option<String>,
 }
 
 impl Problem {
-    fn new(line: u64, message: impl Into<String>, hint: Option<String>) -> Self {
+    fn new(at: Option<u64>, message: impl Into<String>, hint: Option<String>) -> Self {
         Problem {
-            line,
+            at,
             field: None,
             message: message.into(),
             hint,
@@ -691,25 +711,48 @@ fn hash(mut file: std::fs::File) -> std::io::Result<(String, u64)> {
 /// again from the file only now that something is wrong.
 fn located(full: &Path, rel: &Path, problems: Vec<Problem>) -> Vec<Diagnostic> {
     let text = std::fs::read(full)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .map(|b| text_keeping_offsets(&b))
         .unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
+    let source = crate::diag::Source::new(rel, &text);
     problems
         .into_iter()
-        .map(|p| {
-            let snippet = (p.line > 0)
-                .then(|| lines.get(p.line as usize - 1).copied())
-                .flatten();
-            Diagnostic {
-                file: rel.to_path_buf(),
-                line: p.line as usize,
-                col: p.field.zip(snippet).map_or(0, |(f, l)| field_column(l, f)),
-                message: p.message,
-                snippet: snippet.map(str::to_string),
+        .map(|p| match p.at {
+            None => Diagnostic {
                 hint: p.hint,
+                ..Diagnostic::file(rel, p.message)
+            },
+            Some(at) => {
+                let mut d = source.error_at(record_start(&text, at), p.message);
+                if let (Some(field), Some(line)) = (p.field, &d.snippet) {
+                    d.col = field_column(line, field);
+                }
+                d.hint = p.hint;
+                d
             }
         })
         .collect()
+}
+
+/// Where a record really starts in `text`, given the byte offset the csv crate reports for
+/// it: with CRLF line endings, that offset can point at the end of the previous line.
+fn record_start(text: &str, byte: u64) -> usize {
+    let at = (byte as usize).min(text.len());
+    let terminators = text.as_bytes()[at..]
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .count();
+    at + terminators
+}
+
+/// The file's bytes as text with every byte where it was, for locating problems by byte
+/// offset: each byte of an invalid UTF-8 sequence becomes one `?`.
+fn text_keeping_offsets(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    text
 }
 
 /// The 1-based character column where field `index` of a CSV line starts.
@@ -742,7 +785,7 @@ fn parse_table<R: Read>(
         Ok(true) => {}
         Ok(false) => {
             problems.push(Problem::new(
-                0,
+                None,
                 "the snapshot is empty: it has no header row",
                 Some("the first line names the columns".into()),
             ));
@@ -753,7 +796,7 @@ fn parse_table<R: Read>(
             return table;
         }
     }
-    let header_line = record.position().map_or(1, |p| p.line());
+    let header_line = Some(record.position().map_or(0, |p| p.byte()));
     if std::str::from_utf8(record.as_slice()).is_err() {
         problems.push(Problem::new(
             header_line,
@@ -808,12 +851,23 @@ fn parse_table<R: Read>(
                 break;
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let record_start = record.position().map_or(0, |p| p.byte());
+        let line = Some(record_start);
         if record.len() != width {
             if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
                 continue; // A blank line.
             }
             problems.push(ragged(line, record.len(), width));
+            continue;
+        }
+        if record.iter().all(<[u8]>::is_empty) {
+            // A row of empty cells (`,,,`): what spreadsheets export after the last row.
+            // Kept, it would be a blank category or a duplicate x far from its cause.
+            problems.push(Problem::new(
+                line,
+                "this row is empty: every cell is blank",
+                Some("delete the row; spreadsheets often export one after the data".into()),
+            ));
             continue;
         }
         // The row's cells without their delimiters: valid UTF-8 only if every cell is,
@@ -890,6 +944,7 @@ fn parse_table<R: Read>(
             break;
         }
         table.text.push_str(row);
+        table.starts.push(record_start);
         for col in 0..width {
             let end = record.range(col).map_or(0, |r| r.end);
             table.ends.push((before + end) as u32);
@@ -898,7 +953,7 @@ fn parse_table<R: Read>(
     for (col, &n) in bad_cells.iter().enumerate() {
         if n > CELL_ERRORS_PER_COLUMN {
             problems.push(Problem::new(
-                0,
+                None,
                 format!(
                     "{} more cells in column {:?} are not valid",
                     n - CELL_ERRORS_PER_COLUMN,
@@ -926,7 +981,7 @@ fn parse_table<R: Read>(
     table
 }
 
-fn ragged(line: u64, len: usize, width: usize) -> Problem {
+fn ragged(line: Option<u64>, len: usize, width: usize) -> Problem {
     let cells = |n: usize| format!("{n} cell{}", if n == 1 { "" } else { "s" });
     Problem::new(
         line,
@@ -949,7 +1004,7 @@ fn type_hint(kind: ColumnType) -> String {
 }
 
 fn csv_problem(error: &csv::Error) -> Problem {
-    let line = error.position().map_or(0, |p| p.line());
+    let line = error.position().map(|p| p.byte());
     match error.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..

@@ -26,6 +26,9 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// The build would write somewhere it must not (exit status 1).
+    #[error("{0}")]
+    Output(String),
     /// The command was used wrongly (exit status 2).
     #[error("{0}")]
     Usage(String),
@@ -35,7 +38,7 @@ impl Error {
     /// The process exit status for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Content(_) | Error::Io { .. } => 1,
+            Error::Content(_) | Error::Io { .. } | Error::Output(_) => 1,
             Error::Usage(_) => 2,
         }
     }
@@ -67,12 +70,50 @@ pub fn read(path: &Path) -> Result<Vec<u8>, Error> {
     std::fs::read(path).map_err(Error::io("read", path))
 }
 
-/// Writes a whole file, creating its parent directories.
+/// Writes a whole file atomically, creating its parent directories: the bytes go to a
+/// temporary file in the same directory, which is flushed to disk (`fsync`) and then renamed
+/// over `path`. A crash or a full disk leaves either the old file or the new one, never a
+/// truncated mix. Used for every file folio writes inside the project (`folio.lock`,
+/// `dataset.toml`, snapshot copies).
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    if let Some(parent) = path.parent() {
-        create_dir_all(parent)?;
+    use std::io::Write;
+    persist(path, true, |file| file.write_all(bytes))
+}
+
+/// Copies `from` to `to` atomically (through a flushed temporary file in `to`'s directory),
+/// failing rather than replace an existing `to`: publishing a snapshot never overwrites
+/// another, and never leaves half a file behind.
+pub fn copy_new(from: &Path, to: &Path) -> Result<(), Error> {
+    let mut source = std::fs::File::open(from).map_err(Error::io("read", from))?;
+    persist(to, false, |file| std::io::copy(&mut source, file).map(drop))
+}
+
+fn persist(
+    path: &Path,
+    replace: bool,
+    fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>,
+) -> Result<(), Error> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    create_dir_all(parent)?;
+    let mut file = tempfile::NamedTempFile::new_in(parent).map_err(Error::io("write", path))?;
+    fill(file.as_file_mut())
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(Error::io("write", path))?;
+    let persisted = if replace {
+        file.persist(path).map(drop)
+    } else {
+        file.persist_noclobber(path).map(drop)
+    };
+    persisted.map_err(|e| Error::io("write", path)(e.error))?;
+    // The rename is durable once the directory itself is flushed (POSIX); where a
+    // directory cannot be opened for that (Windows), the rename stands as it is.
+    if let Ok(dir) = std::fs::File::open(parent) {
+        let _ = dir.sync_all();
     }
-    std::fs::write(path, bytes).map_err(Error::io("write", path))
+    Ok(())
 }
 
 /// Creates a directory and its parents.

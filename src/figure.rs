@@ -197,23 +197,39 @@ impl Figure {
 pub fn parse(body: &str, source: &Source<'_>) -> Result<ChartSpec, Diagnostic> {
     let spec: ChartSpec = toml::from_str(body)
         .map_err(|e| crate::diag::toml_error(source, "invalid chart directive", &e))?;
+    check_spec(&spec, body, source)?;
+    Ok(spec)
+}
+
+/// The checks every chart spec gets before it is resolved, whether it comes from a
+/// directive's TOML `body` or from a version recorded in `folio.lock` (then `body` is empty
+/// and `source` starts at the recorded spec): the id is a slug (it becomes a path of the
+/// site), the title is not empty, and `y` names at least one column.
+pub fn check_spec(spec: &ChartSpec, body: &str, source: &Source<'_>) -> Result<(), Diagnostic> {
+    let at = |key: &str| crate::diag::toml_key_offset(body, key);
     if !crate::content::is_slug(&spec.id) {
         return Err(source
-            .error_at(
-                crate::diag::toml_key_offset(body, "id"),
-                format!("figure id {:?} is not a slug", spec.id),
-            )
+            .error_at(at("id"), format!("figure id {:?} is not a slug", spec.id))
             .with_hint(
                 "use lowercase letters, digits and hyphens: the id is the figure's permanent URL",
             ));
     }
     if spec.title.trim().is_empty() {
-        return Err(source.error_at(
-            crate::diag::toml_key_offset(body, "title"),
-            "the figure's title is empty",
-        ));
+        return Err(source.error_at(at("title"), "the figure's title is empty"));
     }
-    Ok(spec)
+    if spec.y.to_vec().is_empty() {
+        return Err(source
+            .error_at(at("y"), "`y` names no column")
+            .with_hint("name the value column, e.g. y = \"share\", or a list of them"));
+    }
+    Ok(())
+}
+
+/// The `id` a directive's TOML body gives, read leniently: for a directive that failed, so
+/// that what refers to it is not reported again.
+pub fn id_of(body: &str) -> Option<String> {
+    let table: toml::Table = toml::from_str(body).ok()?;
+    table.get("id")?.as_str().map(str::to_string)
 }
 
 /// Resolves a spec against the registry. `body` and `source` locate errors.
@@ -292,6 +308,30 @@ pub fn resolve(
             }),
         )]);
     }
+    // A plotted column with no value in any row left would publish an empty chart.
+    for (key, col) in std::iter::once(("x", x)).chain(ys.iter().map(|&y| ("y", y))) {
+        if rows.iter().all(|&row| table.cell(row, col).is_empty()) {
+            let name = &table.columns[col].name;
+            return Err(vec![error(
+                key,
+                format!(
+                    "column {name:?} is empty in every row of {} {}",
+                    snapshot.id(),
+                    if spec.filter.is_empty() {
+                        ""
+                    } else {
+                        "that `where` keeps"
+                    }
+                )
+                .trim_end()
+                .to_string(),
+                Some(
+                    "there is nothing to plot: choose another column, or other rows with `where`"
+                        .to_string(),
+                ),
+            )]);
+        }
+    }
     // On a category or time axis, and in a pie, each series has one value per x.
     if spec.kind != ChartType::Scatter {
         let mut seen = std::collections::HashMap::new();
@@ -301,10 +341,10 @@ pub fn resolve(
                 return Err(vec![error(
                     "x",
                     format!(
-                        "data rows {} and {} of {} both give {} = {:?}{}",
-                        first + 1,
-                        row + 1,
-                        snapshot.id(),
+                        "lines {} and {} of {} both give {} = {:?}{}",
+                        snapshot.line_of(first),
+                        snapshot.line_of(row),
+                        snapshot.path.display(),
                         spec.x,
                         key.0,
                         key.1.map(|s| format!(" in series {s:?}")).unwrap_or_default()

@@ -107,13 +107,16 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     } = render(options)?;
     if options.write {
         let started = Instant::now();
-        output::write(&site, &out)?;
+        // The lock first: if the swap then fails, the next build publishes the same
+        // versions under the same numbers; the other way round, pages could be published
+        // for versions no lock records.
         if lock.updated != lock.committed {
             error::write(
                 &options.root.join(lock::FILE),
                 lock.updated.to_toml().as_bytes(),
             )?;
         }
+        output::write(&site, &out)?;
         summary
             .timings
             .push(Timing::since("write", started).report(options));
@@ -182,6 +185,7 @@ pub fn render(options: &Options) -> Result<Built, Error> {
     timings.push(Timing::since("parse and check", started).report(options));
     let started = Instant::now();
     let site = site::render(&report, &mut theme)?;
+    site.check_paths()?;
     timings.push(Timing::since("render", started).report(options));
     let sources = report
         .pages
@@ -247,7 +251,7 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
     };
     let committed = match &project.lock {
         Some(file) => lock::Lock::parse(&file.path, &file.text)
-            .map_err(|e| errors.push(e))
+            .map_err(|e| errors.extend(e))
             .ok(),
         None => Some(lock::Lock::default()),
     };
@@ -276,12 +280,13 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
             .map(|p| markdown::directives(p.body()))
             .collect()
     };
-    let mut figures = resolve_figures(&pages, &directives, &data, &mut errors);
+    let (mut figures, unresolved) = resolve_figures(&pages, &directives, &data, &mut errors);
     let mut updated = updated;
     let mut notes = notes;
     let archive = publish_figures(
         &mut figures,
         &mut updated,
+        project.lock.as_ref().map_or("", |file| file.text.as_str()),
         &data,
         &pages,
         options.locked,
@@ -291,6 +296,7 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
     );
     let inputs = Inputs {
         figures: &figures,
+        unresolved: &unresolved,
         data: &data,
         bibliography: bibliography.as_ref(),
         config: &config,
@@ -320,13 +326,14 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
 }
 
 /// Resolves every chart directive of the report (in parallel), and numbers the figures in
-/// reading order.
+/// reading order. Also returns the ids of the directives that failed (their errors are
+/// reported), so that references to them do not add false "unknown figure" errors.
 fn resolve_figures(
     pages: &[Page],
     directives: &[Vec<Directive>],
     data: &data::Registry,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Placed> {
+) -> (Vec<Placed>, std::collections::BTreeSet<String>) {
     use rayon::prelude::*;
     let charts: Vec<(usize, &str, usize)> = directives
         .iter()
@@ -349,6 +356,7 @@ fn resolve_figures(
         })
         .collect();
     let mut placed: Vec<Placed> = Vec::new();
+    let mut unresolved = std::collections::BTreeSet::new();
     for ((index, body, offset), resolved) in charts.into_iter().zip(resolved) {
         let page = &pages[index];
         let source = page.body_source().fragment(offset);
@@ -356,6 +364,7 @@ fn resolve_figures(
             Ok(resolved) => resolved,
             Err(e) => {
                 errors.extend(e);
+                unresolved.extend(figure::id_of(body));
                 continue;
             }
         };
@@ -387,7 +396,7 @@ fn resolve_figures(
             figure,
         });
     }
-    placed
+    (placed, unresolved)
 }
 
 /// Gives each figure of the prose its version from `folio.lock`, publishing a new version
@@ -397,6 +406,7 @@ fn resolve_figures(
 fn publish_figures(
     figures: &mut [Placed],
     lock: &mut lock::Lock,
+    lock_text: &str,
     data: &data::Registry,
     pages: &[Page],
     locked: bool,
@@ -444,6 +454,7 @@ fn publish_figures(
         };
     }
     let mut archive = Vec::new();
+    let spec_offsets = lock::Lock::spec_offsets(lock_text);
     for locked_figure in &lock.figure {
         let current = figures
             .iter_mut()
@@ -465,7 +476,12 @@ fn publish_figures(
                 placed.change = change;
                 continue;
             }
-            let source = diag::Source::new(std::path::Path::new(lock::FILE), "");
+            let at = spec_offsets
+                .get(&(locked_figure.id.clone(), version.number))
+                .copied()
+                .unwrap_or(0);
+            let source =
+                diag::Source::new(std::path::Path::new(lock::FILE), lock_text).fragment(at);
             let rebuilt = serde_json::from_str::<figure::ChartSpec>(&version.spec)
                 .map_err(|e| {
                     vec![source.error_at(
@@ -547,6 +563,8 @@ fn cite_references(
 /// What the directives of the prose resolve against.
 struct Inputs<'a> {
     figures: &'a [Placed],
+    /// Ids of chart directives that failed, with their errors reported.
+    unresolved: &'a std::collections::BTreeSet<String>,
     data: &'a data::Registry,
     bibliography: Option<&'a bib::Bibliography>,
     config: &'a Config,
@@ -561,6 +579,7 @@ fn check(
 ) -> Vec<(Page, Rendered)> {
     let Inputs {
         figures,
+        unresolved,
         data,
         bibliography,
         config,
@@ -604,6 +623,8 @@ fn check(
                         id,
                         f.number.unwrap_or(0)
                     )),
+                    // Its directive's own error says what is wrong.
+                    None if unresolved.contains(id) => Ok(String::new()),
                     None => Err(source
                         .error_at(*offset, format!("unknown figure @fig-{id}"))
                         .with_hint(figure_list())),
@@ -744,12 +765,10 @@ pub fn add_snapshot(new: &NewSnapshot) -> Result<String, Error> {
         Err(data::SnapshotError::Content(e)) => return Err(e.into()),
         Err(data::SnapshotError::Io(e)) => return Err(e),
     };
-    error::copy(file, &target)?;
-    let described = describe_version(root, &toml_path, version, new);
-    if let Err(e) = described {
-        let _ = std::fs::remove_file(&target);
-        return Err(e);
-    }
+    // Everything is prepared and checked before the first write; the writes are atomic,
+    // and a failed one undoes those before it, so the project ends as it was or with the
+    // whole new version.
+    let described = describe_version(root, &toml_path, version, new)?;
     let mut updated = committed;
     updated.snapshot.push(lock::LockedSnapshot {
         dataset: dataset.clone(),
@@ -761,7 +780,20 @@ pub fn add_snapshot(new: &NewSnapshot) -> Result<String, Error> {
         (&a.dataset, data::version_order(&a.version))
             .cmp(&(&b.dataset, data::version_order(&b.version)))
     });
-    error::write(&lock_path, updated.to_toml().as_bytes())?;
+    error::copy_new(file, &target)?;
+    if let Some((path, _, text)) = &described
+        && let Err(e) = error::write(path, text.as_bytes())
+    {
+        let _ = std::fs::remove_file(&target);
+        return Err(e);
+    }
+    if let Err(e) = error::write(&lock_path, updated.to_toml().as_bytes()) {
+        let _ = std::fs::remove_file(&target);
+        if let Some((path, original, _)) = &described {
+            let _ = error::write(path, original.as_bytes());
+        }
+        return Err(e);
+    }
     Ok(format!(
         "added {dataset}@{version}: {} rows, {} columns, sha256 {sha256}",
         table.rows(),
@@ -769,16 +801,17 @@ pub fn add_snapshot(new: &NewSnapshot) -> Result<String, Error> {
     ))
 }
 
-/// Appends `[versions."<v>"]` to `dataset.toml` (keeping the author's formatting), and
-/// checks the result still parses.
+/// `[versions."<v>"]` appended to `dataset.toml` (keeping the author's formatting) when the
+/// new version has a retrieval date or notes: the file's path, its text before and after.
+/// Checks the result still parses; writes nothing.
 fn describe_version(
     root: &std::path::Path,
     toml_path: &std::path::Path,
     version: &str,
     new: &NewSnapshot,
-) -> Result<(), Error> {
+) -> Result<Option<(PathBuf, String, String)>, Error> {
     if new.retrieved.is_none() && new.notes.is_none() {
-        return Ok(());
+        return Ok(None);
     }
     let full = root.join(toml_path);
     let original = String::from_utf8_lossy(&error::read(&full)?).into_owned();
@@ -794,7 +827,7 @@ fn describe_version(
         text.push_str(&format!("notes = {}\n", toml::Value::String(notes.clone())));
     }
     data::parse_meta(toml_path, &text)?;
-    error::write(&full, text.as_bytes())
+    Ok(Some((full, original, text)))
 }
 
 /// `folio data list`: every dataset, version, row count and checksum.
@@ -835,41 +868,61 @@ pub fn cite(root: &std::path::Path, target: &str, format: cite::Format) -> Resul
         None => (target, None),
     };
     let id = id.strip_prefix("fig-").unwrap_or(id);
-    let options = Options {
-        root: root.to_path_buf(),
-        out: None,
-        base_url: None,
-        locked: true,
-        write: false,
-        progress: false,
+    // A published version is cited from what was published (folio.toml for the report,
+    // folio.lock for the version), so an unpublished edit elsewhere in the prose cannot
+    // stand in the way.
+    let config_path = root.join("folio.toml");
+    if !config_path.is_file() {
+        return Err(Error::Usage(format!(
+            "no folio.toml in {}: run folio in a project directory or pass --root",
+            root.display()
+        )));
+    }
+    let mut errors = Vec::new();
+    let config = project::read_text(root, std::path::Path::new("folio.toml"), &mut errors)?;
+    let lock_file = if root.join(lock::FILE).is_file() {
+        project::read_text(root, std::path::Path::new(lock::FILE), &mut errors)?
+    } else {
+        None
     };
-    let project = project::load(root)?;
-    let (report, _, _) = parse(&project, &options)?;
-    let versions: Vec<&Placed> = report
-        .figures
-        .iter()
-        .chain(&report.archive)
-        .filter(|p| p.figure.spec.id == id)
-        .collect();
-    let latest = versions.iter().map(|p| p.version).max().ok_or_else(|| {
+    let (Some(config), true) = (config, errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let config = Config::parse(&config.path, &config.text)?;
+    let locked = match &lock_file {
+        Some(file) => lock::Lock::parse(&file.path, &file.text)?,
+        None => lock::Lock::default(),
+    };
+    let not_published = || {
         Error::Usage(format!(
-            "no figure {id:?} has been published in this report"
+            "no figure {id:?} has been published in this report (folio.lock has no versions of it)"
         ))
-    })?;
+    };
+    let figure = locked.figure(id).ok_or_else(not_published)?;
+    let latest = figure.version.last().ok_or_else(not_published)?.number;
     let wanted = version.unwrap_or(latest);
-    let placed = versions
-        .into_iter()
-        .find(|p| p.version == wanted)
+    let published = figure
+        .version
+        .iter()
+        .find(|v| v.number == wanted)
         .ok_or_else(|| {
             Error::Usage(format!(
                 "figure {id:?} has versions 1 to {latest}, not {wanted}"
             ))
         })?;
-    Ok(cite::figure(
-        &report.config,
-        &site::figure_ref(&report.config, placed),
-        format,
-    ))
+    // The lock was validated: its spec is a chart directive.
+    let spec: figure::ChartSpec = serde_json::from_str(&published.spec)
+        .map_err(|e| Error::Usage(format!("figure {id:?} version {wanted}: {e}")))?;
+    let reference = cite::FigureRef {
+        id,
+        title: &spec.title,
+        version: wanted,
+        published: &published.published,
+        url: site::figure_version_url(&config.base_url, id, wanted),
+        data: &published.data,
+        sha256: &published.sha256,
+    };
+    Ok(cite::figure(&config, &reference, format))
 }
 
 /// `folio check`: everything `build` checks, plus every internal link, anchor and asset of

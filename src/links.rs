@@ -27,12 +27,15 @@ pub struct Report {
 struct Page {
     links: Vec<String>,
     ids: BTreeSet<String>,
+    /// Ids given to more than one element (a link to one cannot tell which).
+    duplicate_ids: BTreeSet<String>,
 }
 
 fn read_page(html: &str) -> Page {
     let mut page = Page {
         links: Vec::new(),
         ids: BTreeSet::new(),
+        duplicate_ids: BTreeSet::new(),
     };
     for token in Tokenizer::new(html).flatten() {
         if let Token::StartTag(tag) = token {
@@ -40,8 +43,8 @@ fn read_page(html: &str) -> Page {
                 let value = String::from_utf8_lossy(&value.value).into_owned();
                 match &name[..] {
                     b"href" | b"src" => page.links.push(value),
-                    b"id" => {
-                        page.ids.insert(value);
+                    b"id" if !page.ids.insert(value.clone()) => {
+                        page.duplicate_ids.insert(value);
                     }
                     _ => {}
                 }
@@ -67,7 +70,22 @@ pub fn check(site: &Site, base_url: &str, sources: &BTreeMap<String, PathBuf>) -
         })
         .collect();
     let mut report = Report::default();
+    let source_of = |path: &str| {
+        sources
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("public").join(path))
+    };
     for (path, page) in &pages {
+        for id in &page.duplicate_ids {
+            report.broken.push(
+                Diagnostic::file(
+                    source_of(path),
+                    format!("id {id:?} is given to more than one element of the page {path}"),
+                )
+                .with_hint("links to it cannot tell which is meant: give one of them another id"),
+            );
+        }
         let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         for link in &page.links {
             let problem = match classify(link, base_url, &base_path) {
@@ -104,12 +122,8 @@ pub fn check(site: &Site, base_url: &str, sources: &BTreeMap<String, PathBuf>) -
                 }
             };
             if let Some(message) = problem {
-                let file = sources
-                    .get(*path)
-                    .cloned()
-                    .unwrap_or_else(|| PathBuf::from("public").join(path));
                 report.broken.push(
-                    Diagnostic::file(file, message)
+                    Diagnostic::file(source_of(path), message)
                         .with_hint(format!("the link is on the page {path}")),
                 );
             }

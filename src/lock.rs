@@ -116,12 +116,203 @@ pub struct LockedSnapshot {
 }
 
 impl Lock {
-    /// Parses the lock file.
-    pub fn parse(path: &Path, text: &str) -> Result<Lock, Diagnostic> {
-        toml::from_str(text).map_err(|e| {
-            crate::diag::toml_error(&Source::new(path, text), "invalid folio.lock", &e)
-                .with_hint("folio.lock is written by folio; restore it from version control")
-        })
+    /// Parses and validates the lock file, which is untrusted input like any other: a
+    /// hand-edited or hostile lock must never make a build write outside its output or
+    /// rebuild a figure from a spec no directive could have produced.
+    ///
+    /// Checks, each a diagnostic at the offending key's `folio.lock:line:col`: unknown keys;
+    /// snapshot entries name a slug dataset, a valid version, a 64-digit lowercase hex
+    /// SHA-256 and a `YYYY-MM-DD` date, once each; figure ids are slugs, once each; versions
+    /// are numbered 1, 2, ... in order; each version's `data` is a locked snapshot whose
+    /// SHA-256 it repeats; its `spec` is a chart directive (as JSON) that passes the checks a
+    /// directive in Markdown gets, with the entry's own id and data.
+    pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
+        let source = Source::new(path, text);
+        let lock: Lock = toml::from_str(text).map_err(|e| {
+            vec![
+                crate::diag::toml_error(&source, "invalid folio.lock", &e)
+                    .with_hint("folio.lock is written by folio; restore it from version control"),
+            ]
+        })?;
+        // The same text again, for where each key stands; it parsed above, so it parses here.
+        let located: Located = toml::from_str(text).unwrap_or_default();
+        let errors = lock.validate(&source, &located);
+        if errors.is_empty() {
+            Ok(lock)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn validate(&self, source: &Source<'_>, located: &Located) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        let hint = "folio.lock is written by folio; restore it from version control";
+        let no_keys = Keys::new();
+        let at = |keys: &Keys, key: &str, message: String| {
+            let offset = keys.get(key).map_or(0, |v| v.span().start);
+            source.error_at(offset, message).with_hint(hint)
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, entry) in self.snapshot.iter().enumerate() {
+            let keys = located.snapshot.get(i).unwrap_or(&no_keys);
+            if !crate::content::is_slug(&entry.dataset) {
+                errors.push(at(
+                    keys,
+                    "dataset",
+                    format!(
+                        "locked snapshot names dataset {:?}, which is not a slug",
+                        entry.dataset
+                    ),
+                ));
+            } else if !crate::data::is_version(&entry.version) {
+                errors.push(at(
+                    keys,
+                    "version",
+                    format!(
+                        "locked snapshot {}@{:?} has no valid version name",
+                        entry.dataset, entry.version
+                    ),
+                ));
+            } else if !seen.insert((&entry.dataset, &entry.version)) {
+                errors.push(at(
+                    keys,
+                    "version",
+                    format!(
+                        "snapshot {}@{} is locked twice",
+                        entry.dataset, entry.version
+                    ),
+                ));
+            }
+            if !is_sha256(&entry.sha256) {
+                errors.push(at(
+                    keys,
+                    "sha256",
+                    format!(
+                        "the SHA-256 of {}@{} is not 64 lowercase hex digits",
+                        entry.dataset, entry.version
+                    ),
+                ));
+            }
+            if !is_date(&entry.published) {
+                errors.push(at(
+                    keys,
+                    "published",
+                    format!("{:?} is not a date of the form YYYY-MM-DD", entry.published),
+                ));
+            }
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        for (i, figure) in self.figure.iter().enumerate() {
+            let located_figure = located.figure.get(i);
+            let figure_keys: Keys = located_figure
+                .and_then(|f| f.id.clone())
+                .map(|id| Keys::from([("id".to_string(), id)]))
+                .unwrap_or_default();
+            let figure_keys = &figure_keys;
+            if !crate::content::is_slug(&figure.id) {
+                errors.push(at(
+                    figure_keys,
+                    "id",
+                    format!("locked figure id {:?} is not a slug", figure.id),
+                ));
+                // Nothing else of an entry with an unusable id is worth reading.
+                continue;
+            }
+            if !ids.insert(&figure.id) {
+                errors.push(at(
+                    figure_keys,
+                    "id",
+                    format!("figure {:?} is locked twice", figure.id),
+                ));
+            }
+            if figure.version.is_empty() {
+                errors.push(at(
+                    figure_keys,
+                    "id",
+                    format!("locked figure {:?} has no versions", figure.id),
+                ));
+            }
+            for (j, version) in figure.version.iter().enumerate() {
+                let keys = located_figure
+                    .and_then(|f| f.version.get(j))
+                    .unwrap_or(&no_keys);
+                let what = format!("figure {:?} version {}", figure.id, version.number);
+                if version.number as usize != j + 1 {
+                    errors.push(at(keys, "number", format!("figure {:?} has version {} where version {} belongs: versions are numbered 1, 2, ... in order", figure.id, version.number, j + 1)));
+                }
+                if !is_date(&version.published) {
+                    errors.push(at(
+                        keys,
+                        "published",
+                        format!(
+                            "{what}: {:?} is not a date of the form YYYY-MM-DD",
+                            version.published
+                        ),
+                    ));
+                }
+                match version.data.split_once('@') {
+                    Some((dataset, v)) => match self.snapshot(dataset, v) {
+                        Some(locked) if locked.sha256 == version.sha256 => {}
+                        Some(_) => errors.push(at(keys, "sha256", format!("{what} records a SHA-256 for {} that differs from the snapshot's locked one", version.data))),
+                        None => errors.push(at(keys, "data", format!("{what} plots {}, which is not a locked snapshot", version.data))),
+                    },
+                    None => errors.push(at(keys, "data", format!("{what}: {:?} is not dataset@version", version.data))),
+                }
+                let spec_at = keys.get("spec").map_or(0, |v| v.span().start);
+                let spec_source = source.fragment(spec_at);
+                match serde_json::from_str::<crate::figure::ChartSpec>(&version.spec) {
+                    Err(e) => errors.push(at(
+                        keys,
+                        "spec",
+                        format!("{what}: the spec is not a chart directive: {e}"),
+                    )),
+                    Ok(spec) => {
+                        if let Err(d) = crate::figure::check_spec(&spec, "", &spec_source) {
+                            errors.push(Diagnostic {
+                                message: format!("{what}: {}", d.message),
+                                hint: d.hint.or(Some(hint.to_string())),
+                                ..d
+                            });
+                        }
+                        if spec.id != figure.id {
+                            errors.push(at(keys, "spec", format!("{what}: its spec has id {:?}; an entry's spec must have the entry's id", spec.id)));
+                        }
+                        if spec.data != version.data {
+                            errors.push(at(
+                                keys,
+                                "spec",
+                                format!(
+                                    "{what}: its spec plots {:?} but the entry records {:?}",
+                                    spec.data, version.data
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        errors
+    }
+
+    /// Where the `spec` of each figure version starts in the lock's `text`, keyed by figure
+    /// id and version number, for diagnostics about published versions.
+    pub fn spec_offsets(text: &str) -> std::collections::BTreeMap<(String, u32), usize> {
+        let located: Located = toml::from_str(text).unwrap_or_default();
+        let mut offsets = std::collections::BTreeMap::new();
+        for figure in &located.figure {
+            let Some(id) = figure.id.as_ref().and_then(|v| v.get_ref().as_str()) else {
+                continue;
+            };
+            for version in &figure.version {
+                let number = version.get("number").and_then(|n| n.get_ref().as_integer());
+                if let (Some(number), Some(spec)) = (number, version.get("spec"))
+                    && let Ok(number) = u32::try_from(number)
+                {
+                    offsets.insert((id.to_string(), number), spec.span().start);
+                }
+            }
+        }
+        offsets
     }
 
     /// The lock as TOML.
@@ -254,6 +445,36 @@ pub fn check_snapshots(
     }
 }
 
+/// The lock's keys with where their values stand, for diagnostics.
+type Keys = std::collections::BTreeMap<String, toml::Spanned<toml::Value>>;
+
+/// The lock's shape with spans; unknown keys are left to the typed parse to refuse.
+#[derive(Debug, Default, Deserialize)]
+struct Located {
+    #[serde(default)]
+    snapshot: Vec<Keys>,
+    #[serde(default)]
+    figure: Vec<LocatedFigure>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LocatedFigure {
+    id: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    version: Vec<Keys>,
+}
+
+fn is_sha256(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn is_date(text: &str) -> bool {
+    text.len() == 10 && matches!(crate::data::parse_date(text), Some((_, m, d)) if m > 0 && d > 0)
+}
+
 /// Today's date as `YYYY-MM-DD`, from `SOURCE_DATE_EPOCH` when it is set (for reproducible
 /// builds), else from the clock. It is only ever recorded in the lock, never in the output
 /// directly, so the output stays a function of the committed sources.
@@ -305,14 +526,15 @@ mod tests {
                     number: 1,
                     published: "2025-11-27".into(),
                     data: "a@v1".into(),
-                    sha256: "00".into(),
-                    spec: "{\"id\":\"f\"}".into(),
+                    sha256: "0".repeat(64),
+                    spec: r#"{"data":"a@v1","id":"f","title":"T","type":"line","x":"x","y":"y"}"#
+                        .into(),
                 }],
             }],
             snapshot: vec![LockedSnapshot {
                 dataset: "a".into(),
                 version: "v1".into(),
-                sha256: "00".into(),
+                sha256: "0".repeat(64),
                 published: "2025-11-27".into(),
             }],
         };

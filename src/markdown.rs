@@ -306,12 +306,26 @@ fn fig_refs(text: &str) -> Vec<(usize, &str)> {
     found
 }
 
-/// Gives every heading an id (its own `{#id}`, else one made from its text, unique in the
-/// page) and an anchor link, and lists levels 2 and 3 for the table of contents.
+/// Ids the page around the prose gives its own elements: the main landmark, the front
+/// page's contents, the reference list. Figures take `fig-<id>` and references `ref-<key>`,
+/// so a heading id with either prefix is given `section-` in front.
+const RESERVED_IDS: [&str; 3] = ["main", "contents-title", "references"];
+
+/// Gives every heading an id (its own `{#id}`, else one made from its text) and an anchor
+/// link, and lists levels 2 and 3 for the table of contents. Ids are unique in the page by
+/// construction: a heading never takes an id used before it, one a footnote takes, or one
+/// the page reserves for its own elements (`## Main` becomes `main-1`, `## Fig trend`
+/// `section-fig-trend`).
 fn anchor_headings(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>) {
     let mut out = Vec::with_capacity(events.len());
     let mut toc = Vec::new();
-    let mut used = BTreeSet::new();
+    let mut used: BTreeSet<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::FootnoteDefinition(label)) => Some(label.to_string()),
+            _ => None,
+        })
+        .collect();
     let mut iter = events.into_iter();
     while let Some(event) = iter.next() {
         let Event::Start(Tag::Heading {
@@ -395,9 +409,14 @@ pub fn slugify(text: &str) -> String {
 }
 
 fn unique(base: String, used: &mut BTreeSet<String>) -> String {
+    let base = if base.starts_with("fig-") || base.starts_with("ref-") {
+        format!("section-{base}")
+    } else {
+        base
+    };
     let mut id = base.clone();
     let mut n = 1;
-    while !used.insert(id.clone()) {
+    while RESERVED_IDS.contains(&id.as_str()) || !used.insert(id.clone()) {
         id = format!("{base}-{n}");
         n += 1;
     }

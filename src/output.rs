@@ -3,14 +3,25 @@
 //! In: a [`Site`], the map of every output path to its bytes (or to the source file it is a
 //! byte-identical copy of). Out: the directory `out`, replaced whole.
 //!
-//! Steps: refuse an output directory that would swallow the project; write everything into
+//! Steps: refuse an output directory that would swallow the project, that is a file, or that
+//! holds files folio did not write (folio marks its output with a [`STAMP`] file); refuse
+//! any path of the file map that is not a plain relative path; write everything into
 //! `.<out>.staging` next to `out`; move the old `out` aside, move the staging directory into
 //! its place, delete the old one. A build that fails before the swap leaves `out` as it was.
+//! This module is where every output path is checked: whatever made a path (a directive, a
+//! lock entry, a dataset name), nothing is written outside `out`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{self, Error};
+
+/// The file that marks a directory as folio's output, so that a build replaces only a
+/// directory folio wrote itself.
+pub const STAMP: &str = ".folio-build";
+
+const STAMP_TEXT: &str =
+    "This directory is written by `folio build`, which replaces it whole on every build.\n";
 
 /// One output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +41,26 @@ pub struct Site {
 }
 
 impl Site {
+    /// Checks that every path of the site is a plain relative path below the site root:
+    /// `/`-separated names, none empty, `.` or `..`, and no absolute path, backslash, colon
+    /// or NUL. Paths are built from validated identifiers; this is the second line of
+    /// defence, so that no input can make a build write outside its output.
+    pub fn check_paths(&self) -> Result<(), Error> {
+        for path in self.files.keys() {
+            let plain = !path.is_empty()
+                && !path.contains(['\\', ':', '\0'])
+                && path
+                    .split('/')
+                    .all(|part| !part.is_empty() && part != "." && part != "..");
+            if !plain {
+                return Err(Error::Output(format!(
+                    "refusing to write {path:?}: it is not a plain relative path inside the output"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Adds a file produced by the build.
     pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
         self.files.insert(path.into(), Content::Bytes(bytes.into()));
@@ -74,11 +105,25 @@ fn percent_decode(path: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Checks that `out` can be replaced without touching the project's sources: it must not be
-/// the project root, contain it, or lie inside `content/`, `data/` or `templates/`.
+/// Checks that `out` can be replaced without touching anything folio did not write: it must
+/// not be the project root, contain it, or lie inside a source directory; it must not be a
+/// file; and an existing, non-empty `out` must carry folio's [`STAMP`].
 pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Error> {
+    let given = out;
     let root = absolute(root);
     let out = absolute(out);
+    if out.exists() && !out.is_dir() {
+        return Err(Error::Usage(format!(
+            "refusing to write the site to {}: it is a file, not a directory",
+            given.display()
+        )));
+    }
+    if !replaceable(&out) {
+        return Err(Error::Usage(format!(
+            "refusing to write the site to {}: it is a directory that folio did not create, and a build replaces its output whole; name an empty or new directory with --out, or delete this one first (folio marks its own output with a {STAMP} file)",
+            given.display()
+        )));
+    }
     let inside_sources = ["content", "data", "templates", "src", ".git"]
         .iter()
         .any(|dir| out.starts_with(root.join(dir)));
@@ -110,8 +155,17 @@ pub fn write(site: &Site, out: &Path) -> Result<(), Error> {
     error::create_dir_all(parent)?;
     let staging = parent.join(format!(".{name}.staging"));
     let old = parent.join(format!(".{name}.old"));
-    error::remove_dir_all(&staging)?;
-    error::remove_dir_all(&old)?;
+    // Left over from an interrupted build, they are folio's own; anything else by those
+    // names is not removed.
+    for leftover in [&staging, &old] {
+        if !replaceable(leftover) {
+            return Err(Error::Usage(format!(
+                "refusing to remove {}: folio uses that name while it writes the site, but this directory is not folio's; move it away",
+                leftover.display()
+            )));
+        }
+        error::remove_dir_all(leftover)?;
+    }
     if let Err(e) = write_tree(site, &staging) {
         let _ = error::remove_dir_all(&staging);
         return Err(e);
@@ -149,9 +203,28 @@ fn remove_tree(dir: &Path) -> Result<(), Error> {
     error::remove_dir_all(dir)
 }
 
+/// True when `dir` may be replaced by a build: it does not exist, is an empty directory, or
+/// is a directory folio wrote (it holds the stamp file).
+fn replaceable(dir: &Path) -> bool {
+    if dir.is_symlink() {
+        return false;
+    }
+    match std::fs::read_dir(dir) {
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+        Ok(mut entries) => entries.next().is_none() || dir.join(STAMP).is_file(),
+    }
+}
+
 fn write_tree(site: &Site, dir: &Path) -> Result<(), Error> {
     use rayon::prelude::*;
+    site.check_paths()?;
     error::create_dir_all(dir)?;
+    let stamp = dir.join(STAMP);
+    std::fs::write(&stamp, STAMP_TEXT).map_err(|source| Error::Io {
+        action: "write",
+        path: stamp,
+        source,
+    })?;
     // Directories first, once each; then the files, in parallel.
     let dirs: std::collections::BTreeSet<&str> = site
         .files

@@ -606,7 +606,12 @@ fn figure_view(config: &Config, placed: &Placed, chapter: Option<&Page>) -> Figu
     }
 }
 
-/// What a citation of this figure version names.
+/// The permanent URL of a figure version: `<base_url>figures/<id>/v<N>/`.
+pub fn figure_version_url(base_url: &str, id: &str, version: u32) -> String {
+    format!("{base_url}figures/{id}/v{version}/")
+}
+
+/// A figure version as cited.
 pub fn figure_ref<'a>(config: &Config, placed: &'a Placed) -> crate::cite::FigureRef<'a> {
     let figure = &placed.figure;
     crate::cite::FigureRef {
@@ -614,10 +619,7 @@ pub fn figure_ref<'a>(config: &Config, placed: &'a Placed) -> crate::cite::Figur
         title: &figure.spec.title,
         version: placed.version,
         published: &placed.published,
-        url: format!(
-            "{}figures/{}/v{}/",
-            config.base_url, figure.spec.id, placed.version
-        ),
+        url: figure_version_url(&config.base_url, &figure.spec.id, placed.version),
         data: &figure.snapshot,
         sha256: &figure.sha256,
     }

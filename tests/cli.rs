@@ -75,6 +75,7 @@ fn a_failed_build_leaves_the_output_untouched() {
 #[test]
 fn a_successful_build_replaces_stale_files() {
     let dir = fixture("basic");
+    assert!(folio(dir.path(), &["build"], &[]).status.success());
     std::fs::create_dir_all(dir.path().join("public/stale")).unwrap();
     std::fs::write(dir.path().join("public/stale/index.html"), "old").unwrap();
     assert!(folio(dir.path(), &["build"], &[]).status.success());

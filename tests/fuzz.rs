@@ -256,3 +256,198 @@ fn csv_loading_never_panics() {
         |bytes| bytes,
     );
 }
+
+/// Values a key may be given by a careless or hostile author: empty, of the wrong type,
+/// huge, or aimed at paths and markup; and a few that fit, so that generated inputs get
+/// past the first check. TOML syntax.
+fn hostile_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("\"\"".to_string()),
+        Just("[]".to_string()),
+        Just("[\"\"]".to_string()),
+        Just("{}".to_string()),
+        Just("{ country = [] }".to_string()),
+        Just("0".to_string()),
+        Just("-1".to_string()),
+        Just("4294967296".to_string()),
+        Just("1e308".to_string()),
+        Just("nan".to_string()),
+        Just("true".to_string()),
+        Just("2025-11-27".to_string()),
+        Just("\"../../templates\"".to_string()),
+        Just("\"/etc/passwd\"".to_string()),
+        Just("\"a/b\"".to_string()),
+        Just("\"C:\\\\x\"".to_string()),
+        Just("\"</script><x>\"".to_string()),
+        Just("\"\\u0000\"".to_string()),
+        Just(format!("\"{}\"", "x".repeat(100_000))),
+        Just("\"a\"".to_string()),
+        Just("\"t\"".to_string()),
+        Just("\"share\"".to_string()),
+        Just("\"country\"".to_string()),
+        Just("[\"share\"]".to_string()),
+        Just("\"line\"".to_string()),
+        Just("\"pie\"".to_string()),
+        Just("\"downloads@2025-11-27\"".to_string()),
+        Just("\"downloads@../x\"".to_string()),
+        Just("\"2025-11-27\"".to_string()),
+        Just("\"v1\"".to_string()),
+        Just("\"number\"".to_string()),
+        Just("1".to_string()),
+    ]
+}
+
+/// `key = value` lines, each key from `keys` with a hostile value.
+fn keyed(keys: &'static [&'static str], most: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec((prop::sample::select(keys), hostile_value()), 0..most).prop_map(
+        |pairs| {
+            pairs
+                .into_iter()
+                .map(|(k, v)| format!("{k} = {v}\n"))
+                .collect()
+        },
+    )
+}
+
+const CHART_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "data",
+    "type",
+    "x",
+    "y",
+    "series",
+    "where",
+    "sort",
+    "stacked",
+    "horizontal",
+    "label",
+    "caption",
+];
+
+#[test]
+fn chart_keys_with_hostile_values_never_panic() {
+    let registry = registry();
+    fuzz(
+        "chart-keys",
+        keyed(CHART_KEYS, 14),
+        |body| {
+            let source = folio::diag::Source::new(Path::new("content/fuzz.md"), &body);
+            if let Ok(spec) = folio::figure::parse(&body, &source)
+                && let Ok(figure) = folio::figure::resolve(spec, &registry, &body, &source)
+            {
+                let option = folio::chart::option(&figure);
+                let _ = folio::chart::embeddable_json(&option);
+            }
+        },
+        text,
+    );
+}
+
+#[test]
+fn lock_entries_with_hostile_values_never_panic() {
+    let registry = registry();
+    const SNAPSHOT: &[&str] = &["dataset", "version", "sha256", "published", "extra"];
+    const FIGURE: &[&str] = &["id", "extra"];
+    const VERSION: &[&str] = &["number", "published", "data", "sha256", "spec", "extra"];
+    // A spec is JSON inside a TOML string: the chart keys with JSON values.
+    let spec = prop::collection::vec((prop::sample::select(CHART_KEYS), hostile_value()), 0..10)
+        .prop_map(|pairs| {
+            let fields: Vec<String> = pairs
+                .into_iter()
+                .map(|(k, v)| {
+                    let json = toml::from_str::<toml::Table>(&format!("v = {v}"))
+                        .ok()
+                        .and_then(|t| serde_json::to_string(&t["v"]).ok())
+                        .unwrap_or_else(|| "null".to_string());
+                    format!("{k:?}:{json}")
+                })
+                .collect();
+            let json = format!("{{{}}}", fields.join(","));
+            format!("spec = {}\n", toml::Value::String(json))
+        });
+    let lock = (
+        prop::collection::vec(keyed(SNAPSHOT, 6), 0..3),
+        prop::collection::vec(
+            (
+                keyed(FIGURE, 3),
+                prop::collection::vec((keyed(VERSION, 7), spec), 0..3),
+            ),
+            0..3,
+        ),
+    )
+        .prop_map(|(snapshots, figures)| {
+            let mut text = String::new();
+            for s in snapshots {
+                text.push_str(&format!("[[snapshot]]\n{s}\n"));
+            }
+            for (figure, versions) in figures {
+                text.push_str(&format!("[[figure]]\n{figure}\n"));
+                for (version, spec) in versions {
+                    text.push_str(&format!("[[figure.version]]\n{version}{spec}\n"));
+                }
+            }
+            text
+        });
+    fuzz(
+        "lock",
+        lock,
+        |text| {
+            let Ok(lock) = folio::lock::Lock::parse(Path::new("folio.lock"), &text) else {
+                return;
+            };
+            // What passed validation is safe to rebuild: every id is a slug.
+            for figure in &lock.figure {
+                assert!(folio::content::is_slug(&figure.id), "{text}");
+                for version in &figure.version {
+                    let spec: folio::figure::ChartSpec =
+                        serde_json::from_str(&version.spec).expect("validated");
+                    assert_eq!(spec.id, figure.id);
+                    let source = folio::diag::Source::new(Path::new("folio.lock"), &text);
+                    if let Ok(figure) = folio::figure::resolve(spec, &registry, "", &source) {
+                        let _ = folio::chart::option(&figure);
+                    }
+                }
+            }
+        },
+        text,
+    );
+}
+
+#[test]
+fn dataset_toml_with_hostile_values_never_panics() {
+    const TOP: &[&str] = &[
+        "title",
+        "description",
+        "source",
+        "source_url",
+        "license",
+        "key",
+        "extra",
+    ];
+    const COLUMN: &[&str] = &["type", "unit", "digits", "description", "extra"];
+    const VERSION: &[&str] = &["retrieved", "notes", "extra"];
+    let meta = (
+        keyed(TOP, 8),
+        prop::collection::vec(("[a-z_]{1,6}", keyed(COLUMN, 6)), 0..3),
+        prop::collection::vec((hostile_value(), keyed(VERSION, 4)), 0..2),
+    )
+        .prop_map(|(top, columns, versions)| {
+            let mut text = top;
+            for (name, keys) in columns {
+                text.push_str(&format!("[columns.{name}]\n{keys}"));
+            }
+            for (name, keys) in versions {
+                text.push_str(&format!("[versions.{name}]\n{keys}"));
+            }
+            text
+        });
+    fuzz(
+        "dataset-toml",
+        meta,
+        |text| {
+            let _ = folio::data::parse_meta(Path::new("data/d/dataset.toml"), &text);
+        },
+        text,
+    );
+}

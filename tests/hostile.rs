@@ -13,6 +13,8 @@ fn assert_rejected(name: &str, dir: &Path) -> String {
     let public = dir.join("public");
     std::fs::create_dir_all(&public).unwrap();
     std::fs::write(public.join("index.html"), "the previous build").unwrap();
+    // Marked as folio's own output, as a previous build leaves it.
+    std::fs::write(public.join(".folio-build"), "").unwrap();
     let before = tree(&public);
     let output = folio(dir, &["build"], &[]);
     let err = stderr(&output);

@@ -134,4 +134,8 @@ cases! {
     renders_values_and_citations_from_their_sources: "values";
     reports_value_and_citation_errors_at_their_lines: "value-errors";
     reports_a_malformed_bibliography: "bib-errors";
+    counts_csv_lines_from_byte_offsets_with_crlf_endings: "data-crlf";
+    rejects_rows_of_empty_cells: "data-empty-rows";
+    rejects_a_chart_with_nothing_to_plot: "chart-empty-column";
+    reports_a_duplicate_x_once_at_its_csv_lines: "chart-duplicate-x";
 }
