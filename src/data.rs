@@ -466,7 +466,11 @@ pub fn load(root: &Path) -> Result<Registry, Error> {
         for entry in crate::error::sorted_entries(&data_dir)? {
             let name = entry.file_name().to_string_lossy().into_owned();
             let rel_dir = Path::new("data").join(&name);
-            if name.starts_with('.') || !entry.path().is_dir() {
+            if name.starts_with('.') {
+                continue;
+            }
+            if !entry.path().is_dir() {
+                errors.push(not_read(&rel_dir));
                 continue;
             }
             if !crate::content::is_slug(&name) {
@@ -482,14 +486,20 @@ pub fn load(root: &Path) -> Result<Registry, Error> {
                 continue;
             };
             let mut found = Vec::new();
-            let files = crate::project::walk(root, &rel_dir.to_string_lossy(), 1, &mut errors)?;
+            let files =
+                crate::project::walk(root, &rel_dir.to_string_lossy(), usize::MAX, &mut errors)?;
             for (rel, full) in files {
                 let file_name = rel
                     .file_name()
                     .unwrap_or_default()
                     .to_string_lossy()
                     .into_owned();
-                let Some(version) = file_name.strip_suffix(".csv") else {
+                let top_level = rel.parent() == Some(rel_dir.as_path());
+                if top_level && file_name == "dataset.toml" {
+                    continue;
+                }
+                let Some(version) = file_name.strip_suffix(".csv").filter(|_| top_level) else {
+                    errors.push(not_read(&rel));
                     continue;
                 };
                 if !is_version(version) {
@@ -615,6 +625,13 @@ pub fn parse_meta(path: &Path, text: &str) -> Result<DatasetMeta, Diagnostic> {
             .with_hint("versions are ISO dates (2025-11-27) or v<N> (v1)"));
     }
     Ok(meta)
+}
+
+/// A file under `data/` that is neither a `dataset.toml` nor a snapshot: reported, since
+/// nothing in the input is skipped without a word.
+fn not_read(rel: &Path) -> Diagnostic {
+    Diagnostic::file(rel, "folio does not read this file, so it would not be published")
+        .with_hint("data/ holds one directory per dataset, each with its dataset.toml and one <version>.csv per snapshot; move other files out of it (files whose names start with a dot are ignored)")
 }
 
 /// Why a snapshot could not be read.

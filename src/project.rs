@@ -42,16 +42,23 @@ pub fn load(root: &Path) -> Result<Project, Error> {
     let config = read_text(root, Path::new("folio.toml"), &mut errors)?;
     let mut content = Vec::new();
     let mut bibliography = None;
-    for (rel, _) in walk(root, "content", 1, &mut errors)? {
+    for (rel, _) in walk(root, "content", usize::MAX, &mut errors)? {
         let name = rel
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        if name.ends_with(".md") {
+        let top_level = rel.parent() == Some(Path::new("content"));
+        if top_level && name.ends_with(".md") {
             content.extend(read_text(root, &rel, &mut errors)?);
-        } else if name == "references.bib" {
+        } else if top_level && name == "references.bib" {
             bibliography = read_text(root, &rel, &mut errors)?;
+        } else {
+            // Nothing in the input is skipped without a word.
+            errors.push(
+                Diagnostic::file(&rel, "folio does not read this file, so it would not be published")
+                    .with_hint("content/ holds the pages (content/*.md) and content/references.bib; move other files out of it (files whose names start with a dot are ignored)"),
+            );
         }
     }
     let mut theme = Vec::new();

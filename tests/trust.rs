@@ -451,3 +451,56 @@ fn cite_answers_from_the_lock_while_the_prose_has_unpublished_edits() {
         Some(2)
     );
 }
+
+#[test]
+fn no_input_file_is_skipped_without_a_word() {
+    let dir = fixture("charts");
+    let strays = [
+        "content/notes.txt",
+        "content/images/chart.png",
+        "content/references.yaml",
+        "data/README.md",
+        "data/monthly/v2.CSV",
+        "data/monthly/old/v0.csv",
+    ];
+    for stray in strays {
+        let path = dir.path().join(stray);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "x").unwrap();
+    }
+    // Hidden files (editor swap files, .DS_Store) are the one exception.
+    std::fs::write(dir.path().join("content/.notes.swp"), "x").unwrap();
+    let named = |dir: &Path| {
+        let output = folio(dir, &["build"], &[]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        assert!(err.contains("folio does not read this file"), "{err}");
+        let mut named: Vec<String> = err
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("--> "))
+            .map(str::to_string)
+            .collect();
+        named.sort();
+        named
+    };
+    // content/ is read before data/: its strays first, then data/'s.
+    assert_eq!(
+        named(dir.path()),
+        [
+            "content/images/chart.png",
+            "content/notes.txt",
+            "content/references.yaml"
+        ]
+    );
+    for stray in &strays[..3] {
+        std::fs::remove_file(dir.path().join(stray)).unwrap();
+    }
+    assert_eq!(
+        named(dir.path()),
+        [
+            "data/README.md",
+            "data/monthly/old/v0.csv",
+            "data/monthly/v2.CSV"
+        ]
+    );
+}
