@@ -72,6 +72,16 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Start a new report in DIR (default: this directory), which must be new or empty.
+    Init {
+        /// Where to create the report.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The report's title (asked for when standard input is a terminal; else taken from
+        /// the directory's name).
+        #[arg(long)]
+        title: Option<String>,
+    },
     /// Publish and list dataset snapshots.
     Data {
         #[command(subcommand)]
@@ -206,6 +216,16 @@ fn execute(cli: Cli) -> Result<(), Error> {
         Command::Data {
             command: DataCommand::List { root },
         } => print!("{}", crate::list_data(&root)?),
+        Command::Init { dir, title } => {
+            let title = match title {
+                Some(title) => title,
+                None => ask_title(&dir)?,
+            };
+            println!(
+                "{}",
+                crate::init::init(&crate::init::NewReport { dir, title })?
+            );
+        }
         Command::Serve { root, port } => crate::serve::serve(&root, port)?,
         Command::Cite {
             figure,
@@ -220,6 +240,33 @@ fn execute(cli: Cli) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The title of a new report: asked for on a terminal (Enter keeps the one made from the
+/// directory's name), else made from the directory's name.
+fn ask_title(dir: &std::path::Path) -> Result<String, Error> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let default = crate::init::default_title(dir);
+    if !std::io::stdin().is_terminal() {
+        return Ok(default);
+    }
+    print!("Title of the report [{default}]: ");
+    std::io::stdout().flush().ok();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|source| Error::Io {
+            action: "read",
+            path: "standard input".into(),
+            source,
+        })?;
+    let line = line.trim();
+    Ok(if line.is_empty() {
+        default
+    } else {
+        line.to_string()
+    })
 }
 
 /// Prints an error to stderr: every diagnostic, or the error and its causes.

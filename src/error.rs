@@ -98,7 +98,21 @@ fn persist(
         _ => Path::new("."),
     };
     create_dir_all(parent)?;
-    let mut file = tempfile::NamedTempFile::new_in(parent).map_err(Error::io("write", path))?;
+    let mut builder = tempfile::Builder::new();
+    // A new file gets the permissions any new file gets (0o666 less the umask), not the
+    // owner-only ones of a temporary file; a replaced file keeps its own.
+    #[cfg(unix)]
+    let new_file = std::os::unix::fs::PermissionsExt::from_mode(0o666);
+    #[cfg(unix)]
+    builder.permissions(new_file);
+    let mut file = builder
+        .tempfile_in(parent)
+        .map_err(Error::io("write", path))?;
+    if let Ok(existing) = std::fs::metadata(path) {
+        file.as_file()
+            .set_permissions(existing.permissions())
+            .map_err(Error::io("write", path))?;
+    }
     fill(file.as_file_mut())
         .and_then(|()| file.as_file().sync_all())
         .map_err(Error::io("write", path))?;

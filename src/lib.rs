@@ -16,6 +16,7 @@ pub mod diag;
 pub mod error;
 pub mod figure;
 pub mod html;
+pub mod init;
 pub mod links;
 pub mod lock;
 pub mod markdown;
@@ -136,6 +137,13 @@ pub struct Built {
     /// For each chapter page, the Markdown file it is rendered from.
     pub sources: std::collections::BTreeMap<String, PathBuf>,
     lock: LockUpdate,
+}
+
+impl Built {
+    /// `folio.lock` as this build would write it, when it differs from the committed one.
+    pub fn lock_to_write(&self) -> Option<String> {
+        (self.lock.updated != self.lock.committed).then(|| self.lock.updated.to_toml())
+    }
 }
 
 /// Time and peak memory after one stage.
