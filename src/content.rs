@@ -9,27 +9,12 @@
 //! sections.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Source};
-
-/// A Markdown file as read from `content/`.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Path relative to the project root, e.g. `content/02-downloads.md`.
-    pub path: PathBuf,
-    /// The whole file.
-    pub text: String,
-}
-
-impl SourceFile {
-    /// The file as a diagnostic source.
-    pub fn source(&self) -> Source<'_> {
-        Source::new(&self.path, &self.text)
-    }
-}
+use crate::names::is_slug;
+pub use crate::project::SourceFile;
 
 /// Front matter, between `+++` lines at the top of a Markdown file.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -242,16 +227,10 @@ pub fn default_slug(stem: &str) -> String {
     stripped.to_lowercase()
 }
 
-/// True for a non-empty string of `[a-z0-9-]`.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn file(path: &str, text: &str) -> SourceFile {
         SourceFile {

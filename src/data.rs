@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostic, Source};
 use crate::error::Error;
+use crate::names::{is_version, version_order};
 
 /// The type of a column's cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
@@ -423,127 +424,57 @@ impl Registry {
     }
 }
 
-/// True for a version name: an ISO date `YYYY-MM-DD` or `v<N>` (N from 1, no leading zero).
-pub fn is_version(name: &str) -> bool {
-    if let Some(n) = name.strip_prefix('v') {
-        return !n.is_empty()
-            && !n.starts_with('0')
-            && n.len() < 10
-            && n.bytes().all(|b| b.is_ascii_digit());
-    }
-    name.len() == 10 && matches!(parse_date(name), Some((_, m, d)) if m > 0 && d > 0)
-}
-
-/// Orders versions: dates by date, then `v<N>` by N.
-pub fn version_order(version: &str) -> (u8, u64, String) {
-    match version
-        .strip_prefix('v')
-        .and_then(|n| n.parse::<u64>().ok())
-    {
-        Some(n) => (1, n, String::new()),
-        None => (0, 0, version.to_string()),
-    }
-}
-
-/// Loads every dataset below `root/data`.
-pub fn load(root: &Path) -> Result<Registry, Error> {
+/// The parse stage for data: every dataset's `dataset.toml` parsed and checked against
+/// its snapshots, and every snapshot read, type-checked and checksummed (in parallel).
+///
+/// Snapshots are the one input the load stage does not read into memory: they may be far
+/// larger than the rest of the project together, so each is streamed from the path load
+/// found, parsed and hashed in one pass (see [`read_snapshot`]).
+pub fn parse(datasets: &[crate::project::DatasetFiles]) -> Result<Registry, Error> {
     let mut errors = Vec::new();
-    let data_dir = root.join("data");
     let mut jobs = Vec::new();
     let mut metas = BTreeMap::new();
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    if data_dir.is_dir() && !crate::project::is_inside(&canonical_root, &data_dir) {
-        return Err(vec![
-            Diagnostic::file(
-                "data",
-                "this directory is a link that points outside the project",
-            )
-            .with_hint("copy the files into the project instead of linking to them"),
-        ]
-        .into());
-    }
-    if data_dir.is_dir() {
-        for entry in crate::error::sorted_entries(&data_dir)? {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let rel_dir = Path::new("data").join(&name);
-            if name.starts_with('.') {
+    for files in datasets {
+        let meta = match parse_meta(&files.meta.path, &files.meta.text) {
+            Ok(meta) => meta,
+            Err(e) => {
+                errors.push(e);
                 continue;
             }
-            if !entry.path().is_dir() {
-                errors.push(not_read(&rel_dir));
-                continue;
-            }
-            if !crate::content::is_slug(&name) {
+        };
+        let name = &files.name;
+        let toml_path = &files.meta.path;
+        for version in meta.versions.keys() {
+            if !files.snapshots.iter().any(|s| &s.version == version) {
                 errors.push(
-                    Diagnostic::file(&rel_dir, format!("dataset name {name:?} is not a slug"))
-                        .with_hint(
-                            "rename the directory with lowercase letters, digits and hyphens",
-                        ),
+                    Diagnostic::file(
+                        toml_path,
+                        format!("version {version:?} is described but data/{name}/{version}.csv does not exist"),
+                    )
+                    .with_hint("add the snapshot with `folio data add`, or remove its [versions] entry"),
                 );
-                continue;
             }
-            let Some(meta) = load_meta(root, &rel_dir, &mut errors)? else {
-                continue;
-            };
-            let mut found = Vec::new();
-            let files =
-                crate::project::walk(root, &rel_dir.to_string_lossy(), usize::MAX, &mut errors)?;
-            for (rel, full) in files {
-                let file_name = rel
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned();
-                let top_level = rel.parent() == Some(rel_dir.as_path());
-                if top_level && file_name == "dataset.toml" {
-                    continue;
-                }
-                let Some(version) = file_name.strip_suffix(".csv").filter(|_| top_level) else {
-                    errors.push(not_read(&rel));
-                    continue;
-                };
-                if !is_version(version) {
-                    errors.push(
-                        Diagnostic::file(&rel, format!("{version:?} is not a version name"))
-                            .with_hint("name snapshots <YYYY-MM-DD>.csv or v<N>.csv, e.g. 2025-11-27.csv or v1.csv"),
-                    );
-                    continue;
-                }
-                found.push(version.to_string());
-                jobs.push((name.clone(), version.to_string(), rel, full));
-            }
-            let toml_path = rel_dir.join("dataset.toml");
-            for version in meta.versions.keys() {
-                if !found.contains(version) {
-                    errors.push(
-                        Diagnostic::file(
-                            &toml_path,
-                            format!("version {version:?} is described but data/{name}/{version}.csv does not exist"),
-                        )
-                        .with_hint("add the snapshot with `folio data add`, or remove its [versions] entry"),
-                    );
-                }
-            }
-            for key in &meta.key {
-                if !meta.columns.contains_key(key) {
-                    errors.push(
-                        Diagnostic::file(&toml_path, format!("key column {key:?} is not declared"))
-                            .with_hint("declare it under [columns]"),
-                    );
-                }
-            }
-            metas.insert(name, meta);
         }
+        for key in &meta.key {
+            if !meta.columns.contains_key(key) {
+                errors.push(
+                    Diagnostic::file(toml_path, format!("key column {key:?} is not declared"))
+                        .with_hint("declare it under [columns]"),
+                );
+            }
+        }
+        jobs.extend(files.snapshots.iter().map(|s| (name.clone(), s)));
+        metas.insert(name.clone(), meta);
     }
     let results: Vec<_> = jobs
         .into_par_iter()
-        .map(|(name, version, rel, full)| {
+        .map(|(name, file)| {
             let meta = &metas[&name];
-            read_snapshot(&full, &rel, meta).map(|(table, sha256, size)| Snapshot {
+            read_snapshot(&file.full_path, &file.path, meta).map(|(table, sha256, size)| Snapshot {
                 dataset: name,
-                version,
-                path: rel,
-                full_path: full,
+                version: file.version.clone(),
+                path: file.path.clone(),
+                full_path: file.full_path.clone(),
                 sha256,
                 size,
                 table,
@@ -582,28 +513,6 @@ pub fn load(root: &Path) -> Result<Registry, Error> {
     }
 }
 
-/// Reads and validates `dataset.toml`.
-pub fn load_meta(
-    root: &Path,
-    rel_dir: &Path,
-    errors: &mut Vec<Diagnostic>,
-) -> Result<Option<DatasetMeta>, Error> {
-    let toml_path = rel_dir.join("dataset.toml");
-    if !root.join(&toml_path).is_file() {
-        errors.push(
-            Diagnostic::file(rel_dir, "this dataset has no dataset.toml")
-                .with_hint("describe it in dataset.toml: title, description, source, source_url, license, [columns]"),
-        );
-        return Ok(None);
-    }
-    let Some(file) = crate::project::read_text(root, &toml_path, errors)? else {
-        return Ok(None);
-    };
-    parse_meta(&toml_path, &file.text)
-        .map_err(|e| errors.push(e))
-        .map_or(Ok(None), |m| Ok(Some(m)))
-}
-
 /// Parses the text of a `dataset.toml`.
 pub fn parse_meta(path: &Path, text: &str) -> Result<DatasetMeta, Diagnostic> {
     let source = Source::new(path, text);
@@ -625,13 +534,6 @@ pub fn parse_meta(path: &Path, text: &str) -> Result<DatasetMeta, Diagnostic> {
             .with_hint("versions are ISO dates (2025-11-27) or v<N> (v1)"));
     }
     Ok(meta)
-}
-
-/// A file under `data/` that is neither a `dataset.toml` nor a snapshot: reported, since
-/// nothing in the input is skipped without a word.
-fn not_read(rel: &Path) -> Diagnostic {
-    Diagnostic::file(rel, "folio does not read this file, so it would not be published")
-        .with_hint("data/ holds one directory per dataset, each with its dataset.toml and one <version>.csv per snapshot; move other files out of it (files whose names start with a dot are ignored)")
 }
 
 /// Why a snapshot could not be read.

@@ -207,7 +207,7 @@ pub fn parse(body: &str, source: &Source<'_>) -> Result<ChartSpec, Diagnostic> {
 /// site), the title is not empty, and `y` names at least one column.
 pub fn check_spec(spec: &ChartSpec, body: &str, source: &Source<'_>) -> Result<(), Diagnostic> {
     let at = |key: &str| crate::diag::toml_key_offset(body, key);
-    if !crate::content::is_slug(&spec.id) {
+    if !crate::names::is_slug(&spec.id) {
         return Err(source
             .error_at(at("id"), format!("figure id {:?} is not a slug", spec.id))
             .with_hint(

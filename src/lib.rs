@@ -21,6 +21,7 @@ pub mod links;
 pub mod lock;
 pub mod markdown;
 pub mod memo;
+pub mod names;
 pub mod output;
 pub mod project;
 pub mod render;
@@ -232,17 +233,19 @@ struct LockUpdate {
 /// The parse and check stages: every input file into validated values, every directive
 /// resolved. All problems are collected before returning.
 fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpdate), Error> {
-    let mut errors = Vec::new();
-    let config = Config::parse(&project.config.path, &project.config.text)
-        .map_err(|e| errors.extend(e))
-        .ok();
+    let mut errors = project.problems.clone();
+    let config = project.config.as_ref().and_then(|file| {
+        Config::parse(&file.path, &file.text)
+            .map_err(|e| errors.extend(e))
+            .ok()
+    });
     let pages = content::parse(project.content.clone())
         .map_err(|e| errors.extend(e))
         .ok();
     let theme = Theme::load(project.theme.clone())
         .map_err(|e| errors.extend(e))
         .ok();
-    let data = match data::load(&project.root) {
+    let data = match data::parse(&project.datasets) {
         Ok(registry) => Some(registry),
         Err(Error::Content(e)) => {
             errors.extend(e);
@@ -720,12 +723,12 @@ pub fn add_snapshot(new: &NewSnapshot) -> Result<String, Error> {
         version,
         ..
     } = new;
-    if !content::is_slug(dataset) {
+    if !names::is_slug(dataset) {
         return Err(Error::Usage(format!(
             "dataset name {dataset:?} is not a slug (lowercase letters, digits, hyphens)"
         )));
     }
-    if !data::is_version(version) {
+    if !names::is_version(version) {
         return Err(Error::Usage(format!(
             "version {version:?} is not an ISO date (2025-11-27) or v<N> (v1)"
         )));
@@ -739,10 +742,16 @@ pub fn add_snapshot(new: &NewSnapshot) -> Result<String, Error> {
     }
     let rel_dir = PathBuf::from("data").join(dataset);
     let toml_path = rel_dir.join("dataset.toml");
+    if !root.join(&toml_path).is_file() {
+        return Err(Diagnostic::file(&rel_dir, "this dataset has no dataset.toml")
+            .with_hint("describe it in dataset.toml before adding a snapshot: title, source, [columns]")
+            .into());
+    }
     let mut errors = Vec::new();
-    let Some(meta) = data::load_meta(root, &rel_dir, &mut errors)? else {
+    let Some(meta_file) = project::read_text(root, &toml_path, &mut errors)? else {
         return Err(errors.into());
     };
+    let meta = data::parse_meta(&toml_path, &meta_file.text)?;
     let target_rel = rel_dir.join(format!("{version}.csv"));
     let target = root.join(&target_rel);
     let lock_path = root.join(lock::FILE);
@@ -785,8 +794,8 @@ pub fn add_snapshot(new: &NewSnapshot) -> Result<String, Error> {
         published: lock::today().map_err(Error::Usage)?,
     });
     updated.snapshot.sort_by(|a, b| {
-        (&a.dataset, data::version_order(&a.version))
-            .cmp(&(&b.dataset, data::version_order(&b.version)))
+        (&a.dataset, names::version_order(&a.version))
+            .cmp(&(&b.dataset, names::version_order(&b.version)))
     });
     error::copy_new(file, &target)?;
     if let Some((path, _, text)) = &described
@@ -840,7 +849,12 @@ fn describe_version(
 
 /// `folio data list`: every dataset, version, row count and checksum.
 pub fn list_data(root: &std::path::Path) -> Result<String, Error> {
-    let registry = data::load(root)?;
+    let mut errors = Vec::new();
+    let datasets = project::load_datasets(root, &mut errors)?;
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let registry = data::parse(&datasets)?;
     let mut out = String::new();
     for dataset in registry.datasets.values() {
         out.push_str(&format!("{}  {}\n", dataset.name, dataset.meta.title));

@@ -16,7 +16,7 @@ use crate::data::Registry;
 use crate::diag::{Diagnostic, Source};
 
 /// The lock file's name, at the project root.
-pub const FILE: &str = "folio.lock";
+pub const FILE: &str = crate::project::LOCK_FILE;
 
 /// Everything published.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,7 +155,7 @@ impl Lock {
         let mut seen = std::collections::BTreeSet::new();
         for (i, entry) in self.snapshot.iter().enumerate() {
             let keys = located.snapshot.get(i).unwrap_or(&no_keys);
-            if !crate::content::is_slug(&entry.dataset) {
+            if !crate::names::is_slug(&entry.dataset) {
                 errors.push(at(
                     keys,
                     "dataset",
@@ -164,7 +164,7 @@ impl Lock {
                         entry.dataset
                     ),
                 ));
-            } else if !crate::data::is_version(&entry.version) {
+            } else if !crate::names::is_version(&entry.version) {
                 errors.push(at(
                     keys,
                     "version",
@@ -209,7 +209,7 @@ impl Lock {
                 .map(|id| Keys::from([("id".to_string(), id)]))
                 .unwrap_or_default();
             let figure_keys = &figure_keys;
-            if !crate::content::is_slug(&figure.id) {
+            if !crate::names::is_slug(&figure.id) {
                 errors.push(at(
                     figure_keys,
                     "id",
@@ -435,8 +435,8 @@ pub fn check_snapshots(
         }
     }
     next.snapshot.sort_by(|a, b| {
-        (&a.dataset, crate::data::version_order(&a.version))
-            .cmp(&(&b.dataset, crate::data::version_order(&b.version)))
+        (&a.dataset, crate::names::version_order(&a.version))
+            .cmp(&(&b.dataset, crate::names::version_order(&b.version)))
     });
     if errors.is_empty() {
         Ok((next, notes))

@@ -1,24 +1,24 @@
 //! The load stage: read a project's files from disk, in sorted order.
 //!
 //! In: the project root. Out: a [`Project`] holding the text of `folio.toml`, every
-//! Markdown file of `content/`, every file of `templates/` and the paths of `data/`. Nothing
-//! is parsed here except what is needed to find files; a file that is not UTF-8, or a link
-//! that leads out of the project, is a diagnostic.
+//! Markdown file of `content/` and its `references.bib`, every file of `templates/`,
+//! `folio.lock`, and each dataset's `dataset.toml` with the paths of its snapshots (which
+//! parse streams: they may be larger than memory). Nothing is parsed here except what is
+//! needed to find files; a file that is not UTF-8, a link that leads out of the project, or a
+//! file folio does not read is a diagnostic.
 
 use std::path::{Path, PathBuf};
 
-use crate::content::SourceFile;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Source};
 use crate::error::{self, Error};
-use crate::render::ThemeFile;
 
 /// A project's files, read but not yet parsed.
 #[derive(Debug)]
 pub struct Project {
     /// The project root.
     pub root: PathBuf,
-    /// `folio.toml`.
-    pub config: SourceFile,
+    /// `folio.toml`; `None` when it could not be read as text (a problem says why).
+    pub config: Option<SourceFile>,
     /// `content/*.md`, sorted by file name.
     pub content: Vec<SourceFile>,
     /// `content/references.bib`, when present.
@@ -27,7 +27,41 @@ pub struct Project {
     pub theme: Vec<ThemeFile>,
     /// `folio.lock`, when present.
     pub lock: Option<SourceFile>,
+    /// The datasets of `data/`.
+    pub datasets: Vec<DatasetFiles>,
+    /// What was wrong with the files found (not UTF-8, links out of the project, files
+    /// folio does not read): the first diagnostics of the build, which goes on to find the
+    /// others before it reports them all.
+    pub problems: Vec<Diagnostic>,
 }
+
+/// A text file as read from the project (Markdown, TOML, BibTeX).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the project root, e.g. `content/02-downloads.md`.
+    pub path: PathBuf,
+    /// The whole file.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// The file as a diagnostic source.
+    pub fn source(&self) -> Source<'_> {
+        Source::new(&self.path, &self.text)
+    }
+}
+
+/// A template or asset file of the project's own `templates/` directory.
+#[derive(Debug, Clone)]
+pub struct ThemeFile {
+    /// Its name below `templates/`, `/`-separated (`page.html`, `assets/style.css`).
+    pub name: String,
+    /// Its contents.
+    pub bytes: Vec<u8>,
+}
+
+/// The lock file's name, at the project root.
+pub const LOCK_FILE: &str = "folio.lock";
 
 /// Reads the project at `root`.
 pub fn load(root: &Path) -> Result<Project, Error> {
@@ -75,22 +109,139 @@ pub fn load(root: &Path) -> Result<Project, Error> {
             bytes: error::read(&path)?,
         });
     }
-    let lock = if root.join(crate::lock::FILE).is_file() {
-        read_text(root, Path::new(crate::lock::FILE), &mut errors)?
+    let lock = if root.join(LOCK_FILE).is_file() {
+        read_text(root, Path::new(LOCK_FILE), &mut errors)?
     } else {
         None
     };
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
+    let datasets = load_datasets(root, &mut errors)?;
     Ok(Project {
         lock,
         root: root.to_path_buf(),
-        config: config.expect("folio.toml was read or reported"),
+        config,
         content,
         bibliography,
         theme,
+        datasets,
+        problems: errors,
     })
+}
+
+/// One directory of `data/`: its `dataset.toml`, read, and its snapshot files, found.
+#[derive(Debug, Clone)]
+pub struct DatasetFiles {
+    /// The dataset's name (a slug: the directory's name).
+    pub name: String,
+    /// Its `dataset.toml`.
+    pub meta: SourceFile,
+    /// Its snapshots, by file name.
+    pub snapshots: Vec<SnapshotFile>,
+}
+
+/// A snapshot file: `data/<dataset>/<version>.csv`.
+#[derive(Debug, Clone)]
+pub struct SnapshotFile {
+    /// The version its name gives.
+    pub version: String,
+    /// Relative to the project root.
+    pub path: PathBuf,
+    /// On disk.
+    pub full_path: PathBuf,
+}
+
+/// Lists the datasets below `root/data` and reads their `dataset.toml`. Reports dataset
+/// directories that are not slugs or have no `dataset.toml`, snapshot files whose names are
+/// not versions, and every other file (nothing is skipped without a word).
+pub fn load_datasets(
+    root: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Result<Vec<DatasetFiles>, Error> {
+    let mut datasets = Vec::new();
+    let data_dir = root.join("data");
+    if !data_dir.is_dir() {
+        return Ok(datasets);
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if !is_inside(&canonical_root, &data_dir) {
+        errors.push(
+            Diagnostic::file(
+                "data",
+                "this directory is a link that points outside the project",
+            )
+            .with_hint("copy the files into the project instead of linking to them"),
+        );
+        return Ok(datasets);
+    }
+    for entry in error::sorted_entries(&data_dir)? {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel_dir = Path::new("data").join(&name);
+        if name.starts_with('.') {
+            continue;
+        }
+        if !entry.path().is_dir() {
+            errors.push(not_read(&rel_dir));
+            continue;
+        }
+        if !crate::names::is_slug(&name) {
+            errors.push(
+                Diagnostic::file(&rel_dir, format!("dataset name {name:?} is not a slug"))
+                    .with_hint("rename the directory with lowercase letters, digits and hyphens"),
+            );
+            continue;
+        }
+        let toml_path = rel_dir.join("dataset.toml");
+        if !root.join(&toml_path).is_file() {
+            errors.push(
+                Diagnostic::file(&rel_dir, "this dataset has no dataset.toml")
+                    .with_hint("describe it in dataset.toml: title, description, source, source_url, license, [columns]"),
+            );
+            continue;
+        }
+        let meta = read_text(root, &toml_path, errors)?;
+        let mut snapshots = Vec::new();
+        for (rel, full) in walk(root, &rel_dir.to_string_lossy(), usize::MAX, errors)? {
+            let file_name = rel
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let top_level = rel.parent() == Some(rel_dir.as_path());
+            if top_level && file_name == "dataset.toml" {
+                continue;
+            }
+            let Some(version) = file_name.strip_suffix(".csv").filter(|_| top_level) else {
+                errors.push(not_read(&rel));
+                continue;
+            };
+            if !crate::names::is_version(version) {
+                errors.push(
+                    Diagnostic::file(&rel, format!("{version:?} is not a version name"))
+                        .with_hint("name snapshots <YYYY-MM-DD>.csv or v<N>.csv, e.g. 2025-11-27.csv or v1.csv"),
+                );
+                continue;
+            }
+            snapshots.push(SnapshotFile {
+                version: version.to_string(),
+                path: rel,
+                full_path: full,
+            });
+        }
+        if let Some(meta) = meta {
+            datasets.push(DatasetFiles {
+                name,
+                meta,
+                snapshots,
+            });
+        }
+    }
+    Ok(datasets)
+}
+
+/// A file under `data/` that is neither a `dataset.toml` nor a snapshot: reported, since
+/// nothing in the input is skipped without a word.
+fn not_read(rel: &Path) -> Diagnostic {
+    Diagnostic::file(rel, "folio does not read this file, so it would not be published")
+        .with_hint("data/ holds one directory per dataset, each with its dataset.toml and one <version>.csv per snapshot; move other files out of it (files whose names start with a dot are ignored)")
 }
 
 /// Lists the files below `root/dir` up to `depth` levels, sorted, as (path relative to

@@ -14,6 +14,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::diag::Diagnostic;
+pub use crate::project::ThemeFile;
 
 /// The default theme: templates and assets, from this repository's `templates/`.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -43,15 +44,6 @@ const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
         include_bytes!("../templates/assets/folio.js"),
     ),
 ];
-
-/// A template or asset file of the project's own `templates/` directory.
-#[derive(Debug, Clone)]
-pub struct ThemeFile {
-    /// Its name below `templates/`, `/`-separated (`page.html`, `assets/style.css`).
-    pub name: String,
-    /// Its contents.
-    pub bytes: Vec<u8>,
-}
 
 /// Compiled templates and the static assets to copy.
 pub struct Theme {

@@ -147,8 +147,11 @@ fn markdown_directives_never_panic() {
 }
 
 fn registry() -> folio::data::Registry {
-    folio::data::load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/sites/data-basic"))
-        .expect("the fixture's data loads")
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/sites/data-basic");
+    let mut errors = Vec::new();
+    let datasets = folio::project::load_datasets(&root, &mut errors).expect("listed");
+    assert!(errors.is_empty());
+    folio::data::parse(&datasets).expect("the fixture's data loads")
 }
 
 #[test]
@@ -398,7 +401,7 @@ fn lock_entries_with_hostile_values_never_panic() {
             };
             // What passed validation is safe to rebuild: every id is a slug.
             for figure in &lock.figure {
-                assert!(folio::content::is_slug(&figure.id), "{text}");
+                assert!(folio::names::is_slug(&figure.id), "{text}");
                 for version in &figure.version {
                     let spec: folio::figure::ChartSpec =
                         serde_json::from_str(&version.spec).expect("validated");
