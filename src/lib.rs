@@ -98,9 +98,10 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
         .out
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
-    if options.write {
-        output::check_out_dir(&options.root, &out)?;
-    }
+    let out = match options.write {
+        true => Some(output::out_dir(&options.root, &out)?),
+        false => None,
+    };
     let Built {
         site,
         mut summary,
@@ -118,7 +119,9 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
                 lock.updated.to_toml().as_bytes(),
             )?;
         }
-        output::write(&site, &out)?;
+        if let Some(out) = &out {
+            output::write(&site, out)?;
+        }
         summary
             .timings
             .push(Timing::since("write", started).report(options));

@@ -105,80 +105,106 @@ fn percent_decode(path: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Checks that `out` can be replaced without touching anything folio did not write: it must
-/// not be the project root, contain it, or lie inside a source directory; it must not be a
-/// file; and an existing, non-empty `out` must carry folio's [`STAMP`].
-pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Error> {
-    let given = out;
-    let root = absolute(root);
-    let out = absolute(out);
-    if out.exists() && !out.is_dir() {
-        return Err(Error::Usage(format!(
-            "refusing to write the site to {}: it is a file, not a directory",
-            given.display()
-        )));
-    }
-    if !replaceable(&out) {
-        return Err(Error::Usage(format!(
-            "refusing to write the site to {}: it is a directory that folio did not create, and a build replaces its output whole; name an empty or new directory with --out, or delete this one first (folio marks its own output with a {STAMP} file)",
-            given.display()
-        )));
-    }
-    let inside_sources = ["content", "data", "templates", "src", ".git"]
-        .iter()
-        .any(|dir| out.starts_with(root.join(dir)));
-    if root.starts_with(&out) || inside_sources {
-        return Err(Error::Usage(format!(
-            "refusing to write the site to {}: it would replace the project's own files",
-            out.display()
-        )));
-    }
-    Ok(())
+/// Where a build may write its site: a directory that it can replace whole. Made only by
+/// [`out_dir`], which checks it; [`write`] takes nothing else.
+#[derive(Debug, Clone)]
+pub struct OutDir {
+    /// The directory, absolute, with every `..` and link resolved.
+    path: PathBuf,
+    /// The staging directory beside it, written before the swap.
+    staging: PathBuf,
+    /// Where the previous site is moved during the swap.
+    old: PathBuf,
 }
 
-fn absolute(path: &Path) -> PathBuf {
-    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    // Resolve `..` and symlinks where the path exists, so `a/../b` compares as `b`.
-    path.canonicalize().unwrap_or(path)
+/// Checks that `out` can be replaced without touching anything folio did not write, and
+/// returns it resolved: it must not be the project root, contain it, or lie inside a source
+/// directory (`content`, `data`, `templates`, `src`, `.git`); it must not be a file; an
+/// existing, non-empty `out` must carry folio's [`STAMP`]; and the staging names beside it
+/// (`.<name>.staging`, `.<name>.old`) must be free or folio's own. `..` is resolved before any
+/// of these checks, so `x/../content` is `content` even when `x` does not exist.
+pub fn out_dir(root: &Path, out: &Path) -> Result<OutDir, Error> {
+    let given = out.display();
+    let root = resolved(root);
+    let path = resolved(out);
+    let refuse = |why: String| {
+        Err(Error::Usage(format!(
+            "refusing to write the site to {given}: {why}"
+        )))
+    };
+    let inside_sources = ["content", "data", "templates", "src", ".git"]
+        .iter()
+        .any(|dir| path.starts_with(root.join(dir)));
+    if root.starts_with(&path) || inside_sources {
+        return refuse("it would replace the project's own files".to_string());
+    }
+    if path.exists() && !path.is_dir() {
+        return refuse("it is a file, not a directory".to_string());
+    }
+    if !replaceable(&path) {
+        return refuse(format!(
+            "it holds files that folio did not write, and a build replaces its output whole (folio marks the directories it writes with a {STAMP} file); delete or move that directory first, or choose another with --out"
+        ));
+    }
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        return refuse("it has no parent directory to stage the site in".to_string());
+    };
+    let name = name.to_string_lossy();
+    let staging = parent.join(format!(".{name}.staging"));
+    let old = parent.join(format!(".{name}.old"));
+    for leftover in [&staging, &old] {
+        if !replaceable(leftover) {
+            return refuse(format!(
+                "folio stages the site in {} while it writes, but a directory that is not folio's is there; move it away",
+                leftover.display()
+            ));
+        }
+    }
+    Ok(OutDir { path, staging, old })
+}
+
+/// `path` made absolute, with `..` taken away the way the system would once every missing
+/// directory on the way exists (a missing `x` in `x/..` is an empty directory), and links
+/// resolved where the path exists.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                // `link/..` is the link target's parent, as the system reads it.
+                out = out.canonicalize().unwrap_or(out);
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out.canonicalize().unwrap_or(out)
 }
 
 /// Writes `site` into a staging directory and swaps it in as `out`.
-pub fn write(site: &Site, out: &Path) -> Result<(), Error> {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_string());
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    error::create_dir_all(parent)?;
-    let staging = parent.join(format!(".{name}.staging"));
-    let old = parent.join(format!(".{name}.old"));
-    // Left over from an interrupted build, they are folio's own; anything else by those
-    // names is not removed.
-    for leftover in [&staging, &old] {
-        if !replaceable(leftover) {
-            return Err(Error::Usage(format!(
-                "refusing to remove {}: folio uses that name while it writes the site, but this directory is not folio's; move it away",
-                leftover.display()
-            )));
-        }
-        error::remove_dir_all(leftover)?;
+pub fn write(site: &Site, out: &OutDir) -> Result<(), Error> {
+    let OutDir { path, staging, old } = out;
+    if let Some(parent) = path.parent() {
+        error::create_dir_all(parent)?;
     }
-    if let Err(e) = write_tree(site, &staging) {
-        let _ = error::remove_dir_all(&staging);
+    // Left over from an interrupted build: folio's own, as `out_dir` checked.
+    error::remove_dir_all(staging)?;
+    error::remove_dir_all(old)?;
+    if let Err(e) = write_tree(site, staging) {
+        let _ = error::remove_dir_all(staging);
         return Err(e);
     }
-    if out.exists() {
-        error::rename(out, &old)?;
+    if path.exists() {
+        error::rename(path, old)?;
     }
-    if let Err(e) = error::rename(&staging, out) {
+    if let Err(e) = error::rename(staging, path) {
         // Put the previous site back before reporting.
-        let _ = error::rename(&old, out);
+        let _ = error::rename(old, path);
         return Err(e);
     }
-    remove_tree(&old)
+    remove_tree(old)
 }
 
 /// Removes a directory tree, its top-level entries in parallel (a large site's previous
@@ -204,14 +230,23 @@ fn remove_tree(dir: &Path) -> Result<(), Error> {
 }
 
 /// True when `dir` may be replaced by a build: it does not exist, is an empty directory, or
-/// is a directory folio wrote (it holds the stamp file).
+/// is a directory folio wrote: it holds the stamp file or, written before folio stamped its
+/// output, the files every folio site has and no other generator writes together
+/// (`.nojekyll`, `sitemap.xml` and `changes/atom.xml`).
 fn replaceable(dir: &Path) -> bool {
     if dir.is_symlink() {
         return false;
     }
+    let unstamped_folio_site = || {
+        [".nojekyll", "sitemap.xml", "changes/atom.xml"]
+            .iter()
+            .all(|file| dir.join(file).is_file())
+    };
     match std::fs::read_dir(dir) {
         Err(e) => e.kind() == std::io::ErrorKind::NotFound,
-        Ok(mut entries) => entries.next().is_none() || dir.join(STAMP).is_file(),
+        Ok(mut entries) => {
+            entries.next().is_none() || dir.join(STAMP).is_file() || unstamped_folio_site()
+        }
     }
 }
 
@@ -253,9 +288,9 @@ mod tests {
     #[test]
     fn refuses_to_replace_the_project() {
         let root = std::env::temp_dir();
-        assert!(check_out_dir(&root, &root).is_err());
-        assert!(check_out_dir(&root.join("x"), &root).is_err());
-        assert!(check_out_dir(&root, &root.join("content/out")).is_err());
-        assert!(check_out_dir(&root, &root.join("public")).is_ok());
+        assert!(out_dir(&root, &root).is_err());
+        assert!(out_dir(&root.join("x"), &root).is_err());
+        assert!(out_dir(&root, &root.join("content/out")).is_err());
+        assert!(out_dir(&root, &root.join("no-such-dir/../content")).is_err());
     }
 }

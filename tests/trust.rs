@@ -309,8 +309,11 @@ fn out_never_replaces_a_file_or_a_directory_folio_did_not_create() {
     let output = folio(dir.path(), &["build", "--out", "docs"], &[]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{err}");
-    assert!(err.contains("folio did not create"), "{err}");
-    assert!(err.contains("delete this one first"), "{err}");
+    assert!(
+        err.contains("it holds files that folio did not write"),
+        "{err}"
+    );
+    assert!(err.contains("delete or move that directory first"), "{err}");
     let mut expected = project.clone();
     expected.push(("docs/notes.txt".to_string(), b"mine".to_vec()));
     expected.sort();
@@ -322,6 +325,30 @@ fn out_never_replaces_a_file_or_a_directory_folio_did_not_create() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(dir.path().join(".public.old/keep.txt").exists());
     std::fs::remove_dir_all(dir.path().join(".public.old")).unwrap();
+    // `..` is resolved before the checks, even through a directory that does not exist.
+    std::fs::create_dir_all(dir.path().join("../sibling")).ok();
+    let sibling = dir.path().join("../sibling");
+    std::fs::write(sibling.join("precious"), "mine").unwrap();
+    let project = tree(dir.path());
+    for out in [
+        "x/../content",
+        "x/../folio.toml",
+        "public/zz/../../data",
+        "x/../../sibling",
+        "x/y/../../.",
+    ] {
+        let output = folio(dir.path(), &["build", "--out", out], &[]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "--out {out}: {}",
+            stderr(&output)
+        );
+        assert_eq!(tree(dir.path()), project, "--out {out} changed the project");
+        assert!(!dir.path().join("x").exists(), "--out {out} created x/");
+    }
+    assert_eq!(std::fs::read(sibling.join("precious")).unwrap(), b"mine");
+    std::fs::remove_dir_all(&sibling).unwrap();
     // An empty directory, and folio's own output, are replaced.
     std::fs::create_dir_all(dir.path().join("site")).unwrap();
     for _ in 0..2 {
@@ -329,6 +356,28 @@ fn out_never_replaces_a_file_or_a_directory_folio_did_not_create() {
         assert!(output.status.success(), "{}", stderr(&output));
     }
     assert!(dir.path().join("site/.folio-build").is_file());
+    // A site written by folio before it stamped its output is recognised as folio's.
+    std::fs::remove_file(dir.path().join("site/.folio-build")).unwrap();
+    let output = folio(dir.path(), &["build", "--out", "site"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn a_refused_output_directory_leaves_the_lock_as_it_was() {
+    let dir = fixture("charts");
+    std::fs::create_dir_all(dir.path().join(".public.staging")).unwrap();
+    std::fs::write(dir.path().join(".public.staging/mine"), "mine").unwrap();
+    let md = dir.path().join("content/01-kinds.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    std::fs::write(&md, text.replacen("title = \"", "title = \"Edited ", 1)).unwrap();
+    let before = tree(dir.path());
+    let output = folio(dir.path(), &["build"], &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        tree(dir.path()),
+        before,
+        "a refused build changed the project"
+    );
 }
 
 #[test]
