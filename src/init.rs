@@ -56,6 +56,49 @@ pub struct NewReport {
     pub title: String,
 }
 
+/// Writes the scaffold with its tokens replaced, and its lock: as the first build would
+/// write it, with the snapshot's checksum and the example figure's first version.
+fn write_scaffold(dir: &Path, tokens: &[(&str, &str)]) -> Result<(), Error> {
+    for (path, text) in SCAFFOLD {
+        error::write(&dir.join(path), substitute(text, tokens).as_bytes())?;
+    }
+    let built = crate::render(&crate::Options {
+        root: dir.to_path_buf(),
+        out: None,
+        base_url: None,
+        locked: false,
+        write: false,
+        progress: false,
+    })?;
+    if let Some(lock) = built.lock_to_write() {
+        error::write(&dir.join(crate::lock::FILE), lock.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// `text` with each token replaced by its value, in one pass: a value that holds a token
+/// (a title written `@@TITLE@@`) is not replaced again.
+fn substitute(text: &str, tokens: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("@@") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match tokens.iter().find(|(token, _)| rest.starts_with(token)) {
+            Some((token, value)) => {
+                out.push_str(value);
+                rest = &rest[token.len()..];
+            }
+            None => {
+                out.push_str("@@");
+                rest = &rest[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A title for a report in `dir` when none is given: its directory's name in words
 /// (`my-report` -> "My report").
 pub fn default_title(dir: &Path) -> String {
@@ -71,8 +114,9 @@ pub fn default_title(dir: &Path) -> String {
     }
 }
 
-/// Writes the scaffold into `new.dir` and locks it. Refuses a directory that is a file or
-/// holds anything (exit 2), and a title that is empty or spans lines. Returns what to print.
+/// Writes the scaffold into `new.dir` and locks it, all or nothing. Refuses a directory that
+/// is a file or holds anything, and a title that is empty or spans lines (exit 2). Returns
+/// what to print.
 pub fn init(new: &NewReport) -> Result<String, Error> {
     let dir = &new.dir;
     let title = new.title.trim();
@@ -81,7 +125,14 @@ pub fn init(new: &NewReport) -> Result<String, Error> {
             "the report's title must be one line of text".to_string(),
         ));
     }
-    if dir.exists() {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "refusing to create a report in {}: it is a file",
+            dir.display()
+        )));
+    }
+    let created = !dir.exists();
+    if !created {
         let empty = std::fs::read_dir(dir)
             .map_err(|source| Error::Io {
                 action: "list",
@@ -97,28 +148,33 @@ pub fn init(new: &NewReport) -> Result<String, Error> {
             )));
         }
     }
-    let version = env!("CARGO_PKG_VERSION");
     let toml_title = toml::Value::String(title.to_string()).to_string();
-    for (path, text) in SCAFFOLD {
-        let text = text
-            .replace("@@TITLE@@", &toml_title)
-            .replace("@@TITLE_TEXT@@", title)
-            .replace("@@FOLIO_VERSION@@", version);
-        error::write(&dir.join(path), text.as_bytes())?;
+    let tokens = [
+        ("@@TITLE@@", toml_title.as_str()),
+        ("@@TITLE_TEXT@@", title),
+        ("@@FOLIO_VERSION@@", env!("CARGO_PKG_VERSION")),
+    ];
+    // All or nothing: a report that cannot be made leaves the directory as it was.
+    let made = write_scaffold(dir, &tokens);
+    if made.is_err() {
+        for (path, _) in SCAFFOLD {
+            let _ = std::fs::remove_file(dir.join(path));
+        }
+        let _ = std::fs::remove_file(dir.join(crate::lock::FILE));
+        for sub in [
+            ".github/workflows",
+            ".github",
+            "content",
+            "data/co2-emissions",
+            "data",
+        ] {
+            let _ = std::fs::remove_dir(dir.join(sub));
+        }
+        if created {
+            let _ = std::fs::remove_dir(dir);
+        }
     }
-    // The lock, as the first build would write it: the snapshot's checksum and the
-    // example figure's first version.
-    let built = crate::render(&crate::Options {
-        root: dir.clone(),
-        out: None,
-        base_url: None,
-        locked: false,
-        write: false,
-        progress: false,
-    })?;
-    if let Some(lock) = built.lock_to_write() {
-        error::write(&dir.join(crate::lock::FILE), lock.as_bytes())?;
-    }
+    made?;
     let shown = dir.display();
     Ok(format!(
         "created the report {toml_title} in {shown}\n\n\

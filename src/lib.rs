@@ -751,16 +751,19 @@ pub fn add_snapshot(new: &NewSnapshot) -> Result<String, Error> {
             .into());
     }
     let mut errors = Vec::new();
-    let Some(meta_file) = project::read_text(root, &toml_path, &mut errors)? else {
+    let Some(meta_file) = project::read_inside(root, &toml_path, &mut errors)? else {
         return Err(errors.into());
     };
     let meta = data::parse_meta(&toml_path, &meta_file.text)?;
     let target_rel = rel_dir.join(format!("{version}.csv"));
     let target = root.join(&target_rel);
     let lock_path = root.join(lock::FILE);
-    let committed = if lock_path.is_file() {
-        let text = String::from_utf8_lossy(&error::read(&lock_path)?).into_owned();
-        lock::Lock::parse(std::path::Path::new(lock::FILE), &text)?
+    let committed = if lock_path.exists() {
+        let Some(file) = project::read_inside(root, std::path::Path::new(lock::FILE), &mut errors)?
+        else {
+            return Err(errors.into());
+        };
+        lock::Lock::parse(&file.path, &file.text)?
     } else {
         lock::Lock::default()
     };
@@ -904,9 +907,9 @@ pub fn cite(root: &std::path::Path, target: &str, format: cite::Format) -> Resul
         )));
     }
     let mut errors = Vec::new();
-    let config = project::read_text(root, std::path::Path::new("folio.toml"), &mut errors)?;
-    let lock_file = if root.join(lock::FILE).is_file() {
-        project::read_text(root, std::path::Path::new(lock::FILE), &mut errors)?
+    let config = project::read_inside(root, std::path::Path::new("folio.toml"), &mut errors)?;
+    let lock_file = if root.join(lock::FILE).exists() {
+        project::read_inside(root, std::path::Path::new(lock::FILE), &mut errors)?
     } else {
         None
     };

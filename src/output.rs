@@ -47,12 +47,7 @@ impl Site {
     /// defence, so that no input can make a build write outside its output.
     pub fn check_paths(&self) -> Result<(), Error> {
         for path in self.files.keys() {
-            let plain = !path.is_empty()
-                && !path.contains(['\\', ':', '\0'])
-                && path
-                    .split('/')
-                    .all(|part| !part.is_empty() && part != "." && part != "..");
-            if !plain {
+            if !is_plain_path(path) {
                 return Err(Error::Output(format!(
                     "refusing to write {path:?}: it is not a plain relative path inside the output"
                 )));
@@ -115,6 +110,16 @@ pub struct OutDir {
     staging: PathBuf,
     /// Where the previous site is moved during the swap.
     old: PathBuf,
+}
+
+/// True for a plain relative path: `/`-separated names, none empty, `.` or `..`, and no
+/// backslash, colon or NUL (which some systems read as separators or drive names).
+pub fn is_plain_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(['\\', ':', '\0'])
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
 /// Checks that `out` can be replaced without touching anything folio did not write, and

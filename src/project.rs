@@ -73,7 +73,7 @@ pub fn load(root: &Path) -> Result<Project, Error> {
         )));
     }
     let mut errors = Vec::new();
-    let config = read_text(root, Path::new("folio.toml"), &mut errors)?;
+    let config = read_inside(root, Path::new("folio.toml"), &mut errors)?;
     let mut content = Vec::new();
     let mut bibliography = None;
     for (rel, _) in walk(root, "content", usize::MAX, &mut errors)? {
@@ -88,11 +88,10 @@ pub fn load(root: &Path) -> Result<Project, Error> {
         } else if top_level && name == "references.bib" {
             bibliography = read_text(root, &rel, &mut errors)?;
         } else {
-            // Nothing in the input is skipped without a word.
-            errors.push(
-                Diagnostic::file(&rel, "folio does not read this file, so it would not be published")
-                    .with_hint("content/ holds the pages (content/*.md) and content/references.bib; move other files out of it (files whose names start with a dot are ignored)"),
-            );
+            errors.push(not_read(
+                &rel,
+                "content/ holds the pages (content/*.md) and content/references.bib",
+            ));
         }
     }
     let mut theme = Vec::new();
@@ -104,13 +103,21 @@ pub fn load(root: &Path) -> Result<Project, Error> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
+        let is_template = name.ends_with(".html") || name.ends_with(".xml");
+        if !is_template && !name.starts_with("assets/") {
+            errors.push(not_read(
+                &rel,
+                "templates/ holds templates (*.html, *.xml) and, below templates/assets/, files served as they are",
+            ));
+            continue;
+        }
         theme.push(ThemeFile {
             name,
             bytes: error::read(&path)?,
         });
     }
-    let lock = if root.join(LOCK_FILE).is_file() {
-        read_text(root, Path::new(LOCK_FILE), &mut errors)?
+    let lock = if root.join(LOCK_FILE).exists() {
+        read_inside(root, Path::new(LOCK_FILE), &mut errors)?
     } else {
         None
     };
@@ -179,7 +186,7 @@ pub fn load_datasets(
             continue;
         }
         if !entry.path().is_dir() {
-            errors.push(not_read(&rel_dir));
+            errors.push(not_read(&rel_dir, DATA_LAYOUT));
             continue;
         }
         if !crate::names::is_slug(&name) {
@@ -197,7 +204,7 @@ pub fn load_datasets(
             );
             continue;
         }
-        let meta = read_text(root, &toml_path, errors)?;
+        let meta = read_inside(root, &toml_path, errors)?;
         let mut snapshots = Vec::new();
         for (rel, full) in walk(root, &rel_dir.to_string_lossy(), usize::MAX, errors)? {
             let file_name = rel
@@ -210,7 +217,7 @@ pub fn load_datasets(
                 continue;
             }
             let Some(version) = file_name.strip_suffix(".csv").filter(|_| top_level) else {
-                errors.push(not_read(&rel));
+                errors.push(not_read(&rel, DATA_LAYOUT));
                 continue;
             };
             if !crate::names::is_version(version) {
@@ -237,11 +244,19 @@ pub fn load_datasets(
     Ok(datasets)
 }
 
-/// A file under `data/` that is neither a `dataset.toml` nor a snapshot: reported, since
-/// nothing in the input is skipped without a word.
-fn not_read(rel: &Path) -> Diagnostic {
-    Diagnostic::file(rel, "folio does not read this file, so it would not be published")
-        .with_hint("data/ holds one directory per dataset, each with its dataset.toml and one <version>.csv per snapshot; move other files out of it (files whose names start with a dot are ignored)")
+/// What `data/` holds, for the hint of a file folio does not read there.
+const DATA_LAYOUT: &str = "data/ holds one directory per dataset, each with its dataset.toml and one <version>.csv per snapshot";
+
+/// A file folio does not read, in a directory whose files it does: reported, since nothing
+/// in the input is skipped without a word. `layout` says what the directory holds.
+fn not_read(rel: &Path, layout: &str) -> Diagnostic {
+    Diagnostic::file(
+        rel,
+        "folio does not read this file, so it would not be published",
+    )
+    .with_hint(format!(
+        "{layout}; move other files out of it (files whose names start with a dot are ignored)"
+    ))
 }
 
 /// Lists the files below `root/dir` up to `depth` levels, sorted, as (path relative to
@@ -292,6 +307,15 @@ pub fn walk(
                 continue;
             }
             if !path.is_file() {
+                errors.push(
+                    Diagnostic::file(
+                        &rel,
+                        "this link leads to a directory, which folio does not follow",
+                    )
+                    .with_hint(
+                        "move the files into the project instead of linking to their directory",
+                    ),
+                );
                 continue;
             }
         } else if !entry.file_type().is_file() {
@@ -306,6 +330,28 @@ pub fn walk(
 pub fn is_inside(canonical_root: &Path, path: &Path) -> bool {
     path.canonicalize()
         .is_ok_and(|target| target.starts_with(canonical_root))
+}
+
+/// Reads a UTF-8 text file that load did not find by [`walk`] (which checks links), once it
+/// is sure the file, links resolved, lies inside the project: a `folio.lock` linked to
+/// `/proc/self/environ` must not be read, let alone quoted in a diagnostic.
+pub fn read_inside(
+    root: &Path,
+    rel: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Result<Option<SourceFile>, Error> {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if !is_inside(&canonical_root, &root.join(rel)) {
+        errors.push(
+            Diagnostic::file(
+                rel,
+                "this file is a link that points outside the project (or nowhere)",
+            )
+            .with_hint("copy the file into the project instead of linking to it"),
+        );
+        return Ok(None);
+    }
+    read_text(root, rel, errors)
 }
 
 /// Reads a UTF-8 text file; a file that is not UTF-8 becomes a diagnostic.

@@ -67,6 +67,13 @@ impl Theme {
         for file in project_files {
             let path = Path::new("templates").join(&file.name);
             if file.name.starts_with("assets/") {
+                if !crate::output::is_plain_path(&file.name) {
+                    errors.push(
+                        Diagnostic::file(&path, "this asset's name cannot be a path of the site")
+                            .with_hint("name assets with letters, digits, dots, hyphens and underscores (no colon or backslash)"),
+                    );
+                    continue;
+                }
                 assets.insert(file.name, file.bytes);
             } else if file.name.ends_with(".html") || file.name.ends_with(".xml") {
                 match String::from_utf8(file.bytes) {
@@ -79,6 +86,25 @@ impl Theme {
                         e.utf8_error(),
                     )),
                 }
+            }
+        }
+        // A template of the project's own that folio does not render and no other template
+        // uses (a misspelt `idnex.html`) would be skipped without a word.
+        for (name, (_, path)) in &templates {
+            let Some(path) = path else { continue };
+            let default = DEFAULT_TEMPLATES.iter().any(|(d, _)| d == name);
+            let quoted = [format!("\"{name}\""), format!("'{name}'")];
+            let used = templates.iter().any(|(other, (text, _))| {
+                other != name && quoted.iter().any(|q| text.contains(q.as_str()))
+            });
+            if !default && !used {
+                errors.push(
+                    Diagnostic::file(path, "folio does not render this template, and no template includes, imports or extends it")
+                        .with_hint(format!(
+                            "templates folio renders: {}",
+                            DEFAULT_TEMPLATES.iter().map(|(d, _)| *d).collect::<Vec<_>>().join(", ")
+                        )),
+                );
             }
         }
         let mut tera = Tera::new();

@@ -108,6 +108,21 @@ fn init_refuses_a_directory_that_is_not_empty() {
     assert!(output.status.success(), "{}", stderr(&output));
     let config = std::fs::read_to_string(dir.join("folio.toml")).unwrap();
     assert!(config.contains("title = \"Open models\""), "{config}");
+    // A title that holds the scaffold's own tokens or TOML quotes is written as given.
+    for title in [r#"''' """ @@TITLE_TEXT@@ @@TITLE@@"#, r#"''' """ \u0000 \"#] {
+        let dir = temp.path().join("tokens");
+        let output = folio(temp.path(), &["init", "tokens", "--title", title], &[]);
+        assert!(output.status.success(), "{title}: {}", stderr(&output));
+        let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+        assert!(readme.starts_with(&format!("# {title}\n")), "{readme}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    // A file is not a directory to make a report in.
+    std::fs::write(temp.path().join("file"), "x").unwrap();
+    assert_eq!(
+        folio(temp.path(), &["init", "file"], &[]).status.code(),
+        Some(2)
+    );
     // A title over two lines is refused.
     let output = folio(temp.path(), &["init", "other", "--title", "a\nb"], &[]);
     assert_eq!(output.status.code(), Some(2));

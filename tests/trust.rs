@@ -537,3 +537,69 @@ fn no_input_file_is_skipped_without_a_word() {
     expected.sort();
     assert_eq!(named(dir.path()), expected);
 }
+
+#[cfg(unix)]
+#[test]
+fn files_linked_out_of_the_project_are_never_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret"), "TOKEN=hunter2\n").unwrap();
+    for linked in ["folio.lock", "data/monthly/dataset.toml"] {
+        let dir = fixture("charts");
+        let path = dir.path().join(linked);
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), &path).unwrap();
+        let output = folio(dir.path(), &["build"], &[]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{linked}: {err}");
+        assert!(
+            !err.contains("hunter2"),
+            "{linked}: the secret was read\n{err}"
+        );
+        assert!(
+            err.contains("link that points outside the project"),
+            "{linked}: {err}"
+        );
+        // `folio cite` reads the lock too.
+        let output = folio(dir.path(), &["cite", "trend"], &[]);
+        assert!(!stderr(&output).contains("hunter2"), "{}", stderr(&output));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn links_to_directories_and_stray_templates_are_reported() {
+    let dir = fixture("charts");
+    std::fs::create_dir_all(dir.path().join("drafts")).unwrap();
+    std::fs::write(dir.path().join("drafts/ch.md"), "+++\ntitle = \"x\"\n+++\n").unwrap();
+    std::os::unix::fs::symlink("../drafts", dir.path().join("content/ch")).unwrap();
+    std::fs::create_dir_all(dir.path().join("templates/assets")).unwrap();
+    std::fs::write(dir.path().join("templates/idnex.html"), "{{ page.title }}").unwrap();
+    std::fs::write(dir.path().join("templates/notes.txt"), "x").unwrap();
+    std::fs::write(dir.path().join("templates/assets/a:b.css"), "x").unwrap();
+    // A partial that an override includes is a template folio uses.
+    std::fs::write(dir.path().join("templates/macros.html"), "<b></b>").unwrap();
+    let base = std::fs::read_to_string(repo().join("templates/figure.html")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/figure.html"),
+        format!("{base}{{% include \"macros.html\" %}}"),
+    )
+    .unwrap();
+    let output = folio(dir.path(), &["build"], &[]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    let mut named: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> "))
+        .collect();
+    named.sort_unstable();
+    assert_eq!(
+        named,
+        [
+            "content/ch",
+            "templates/assets/a:b.css",
+            "templates/idnex.html",
+            "templates/notes.txt"
+        ],
+        "{err}"
+    );
+}
