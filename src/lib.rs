@@ -264,17 +264,17 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
         None => Some(None),
     };
     let committed = match &project.lock {
-        Some(file) => lock::Lock::parse(&file.path, &file.text)
+        Some(file) => lock::Lock::parse_located(&file.path, &file.text)
             .map_err(|e| errors.extend(e))
             .ok(),
-        None => Some(lock::Lock::default()),
+        None => Some(Default::default()),
     };
     let (
         Some(mut config),
         Some(pages),
         Some(theme),
         Some(data),
-        Some(committed),
+        Some((committed, spec_offsets)),
         Some(bibliography),
     ) = (config, pages, theme, data, committed, bibliography)
     else {
@@ -301,6 +301,7 @@ fn parse(project: &Project, options: &Options) -> Result<(Report, Theme, LockUpd
         &mut figures,
         &mut updated,
         project.lock.as_ref().map_or("", |file| file.text.as_str()),
+        &spec_offsets,
         &data,
         &pages,
         options.locked,
@@ -421,6 +422,7 @@ fn publish_figures(
     figures: &mut [Placed],
     lock: &mut lock::Lock,
     lock_text: &str,
+    spec_offsets: &lock::SpecOffsets,
     data: &data::Registry,
     pages: &[Page],
     locked: bool,
@@ -468,7 +470,6 @@ fn publish_figures(
         };
     }
     let mut archive = Vec::new();
-    let spec_offsets = lock::Lock::spec_offsets(lock_text);
     for locked_figure in &lock.figure {
         let current = figures
             .iter_mut()

@@ -8,6 +8,7 @@
 //!
 //! The file is TOML, sorted, and written only when it changes, like `Cargo.lock`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -125,194 +126,234 @@ impl Lock {
     /// SHA-256 and a `YYYY-MM-DD` date, once each; figure ids are slugs, once each; versions
     /// are numbered 1, 2, ... in order; each version's `data` is a locked snapshot whose
     /// SHA-256 it repeats; its `spec` is a chart directive (as JSON) that passes the checks a
-    /// directive in Markdown gets, with the entry's own id and data.
+    /// directive in Markdown gets, with the entry's own id and data. One fault gives one
+    /// diagnostic: what rests on a faulty snapshot entry is not reported again.
     pub fn parse(path: &Path, text: &str) -> Result<Lock, Vec<Diagnostic>> {
+        Lock::parse_located(path, text).map(|(lock, _)| lock)
+    }
+
+    /// [`Lock::parse`], also returning where each figure version's `spec` starts in `text`
+    /// (for diagnostics about versions rebuilt from the lock).
+    pub fn parse_located(path: &Path, text: &str) -> Result<(Lock, SpecOffsets), Vec<Diagnostic>> {
         let source = Source::new(path, text);
         let lock: Lock = toml::from_str(text).map_err(|e| {
-            vec![
-                crate::diag::toml_error(&source, "invalid folio.lock", &e)
-                    .with_hint("folio.lock is written by folio; restore it from version control"),
-            ]
+            vec![crate::diag::toml_error(&source, "invalid folio.lock", &e).with_hint(RESTORE)]
         })?;
         // The same text again, for where each key stands; it parsed above, so it parses here.
         let located: Located = toml::from_str(text).unwrap_or_default();
-        let errors = lock.validate(&source, &located);
-        if errors.is_empty() {
-            Ok(lock)
-        } else {
-            Err(errors)
+        let sink = Sink {
+            source,
+            located: &located,
+            errors: Vec::new(),
+        };
+        let errors = lock.validate(sink);
+        if !errors.is_empty() {
+            return Err(errors);
         }
+        let mut offsets = SpecOffsets::new();
+        for (figure, at) in lock.figure.iter().zip(&located.figure) {
+            for (version, keys) in figure.version.iter().zip(&at.version) {
+                let start = keys.get("spec").map_or(0, |v| v.span().start);
+                offsets.insert((figure.id.clone(), version.number), start);
+            }
+        }
+        Ok((lock, offsets))
     }
 
-    fn validate(&self, source: &Source<'_>, located: &Located) -> Vec<Diagnostic> {
-        let mut errors = Vec::new();
-        let hint = "folio.lock is written by folio; restore it from version control";
-        let no_keys = Keys::new();
-        let at = |keys: &Keys, key: &str, message: String| {
-            let offset = keys.get(key).map_or(0, |v| v.span().start);
-            source.error_at(offset, message).with_hint(hint)
-        };
-        let mut seen = std::collections::BTreeSet::new();
+    fn validate(&self, mut sink: Sink<'_>) -> Vec<Diagnostic> {
+        let sound = self.validate_snapshots(&mut sink);
+        // While a snapshot entry is faulty, which snapshot a figure version means cannot be
+        // told: only its entry is reported.
+        let all_sound = sound.len() == self.snapshot.len();
+        self.validate_figures(&sound, all_sound, &mut sink);
+        sink.errors
+    }
+
+    /// Checks the snapshot entries; returns the index of each sound one by `dataset@version`.
+    fn validate_snapshots(&self, sink: &mut Sink<'_>) -> BTreeMap<String, usize> {
+        let mut sound = BTreeMap::new();
         for (i, entry) in self.snapshot.iter().enumerate() {
-            let keys = located.snapshot.get(i).unwrap_or(&no_keys);
+            let at = Entry::Snapshot(i);
+            let id = format!("{}@{}", entry.dataset, entry.version);
+            let before = sink.errors.len();
             if !crate::names::is_slug(&entry.dataset) {
-                errors.push(at(
-                    keys,
+                sink.report(
+                    at,
                     "dataset",
                     format!(
                         "locked snapshot names dataset {:?}, which is not a slug",
                         entry.dataset
                     ),
-                ));
+                );
             } else if !crate::names::is_version(&entry.version) {
-                errors.push(at(
-                    keys,
+                sink.report(
+                    at,
                     "version",
                     format!(
                         "locked snapshot {}@{:?} has no valid version name",
                         entry.dataset, entry.version
                     ),
-                ));
-            } else if !seen.insert((&entry.dataset, &entry.version)) {
-                errors.push(at(
-                    keys,
-                    "version",
-                    format!(
-                        "snapshot {}@{} is locked twice",
-                        entry.dataset, entry.version
-                    ),
-                ));
+                );
+            } else if sound.contains_key(&id) {
+                sink.report(at, "version", format!("snapshot {id} is locked twice"));
             }
             if !is_sha256(&entry.sha256) {
-                errors.push(at(
-                    keys,
+                sink.report(
+                    at,
                     "sha256",
-                    format!(
-                        "the SHA-256 of {}@{} is not 64 lowercase hex digits",
-                        entry.dataset, entry.version
-                    ),
-                ));
+                    format!("the SHA-256 of {id} is not 64 lowercase hex digits"),
+                );
             }
             if !is_date(&entry.published) {
-                errors.push(at(
-                    keys,
+                sink.report(
+                    at,
                     "published",
                     format!("{:?} is not a date of the form YYYY-MM-DD", entry.published),
-                ));
+                );
+            }
+            if sink.errors.len() == before {
+                sound.insert(id, i);
             }
         }
+        sound
+    }
+
+    /// Checks the figure entries against the sound snapshot entries.
+    fn validate_figures(
+        &self,
+        sound: &BTreeMap<String, usize>,
+        all_sound: bool,
+        sink: &mut Sink<'_>,
+    ) {
         let mut ids = std::collections::BTreeSet::new();
+        // Figure versions that record another SHA-256 for a snapshot than its entry does:
+        // one diagnostic per snapshot entry, however many versions rest on it.
+        let mut disagreeing: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         for (i, figure) in self.figure.iter().enumerate() {
-            let located_figure = located.figure.get(i);
-            let figure_keys: Keys = located_figure
-                .and_then(|f| f.id.clone())
-                .map(|id| Keys::from([("id".to_string(), id)]))
-                .unwrap_or_default();
-            let figure_keys = &figure_keys;
             if !crate::names::is_slug(&figure.id) {
-                errors.push(at(
-                    figure_keys,
+                // Nothing else of an entry with an unusable id is worth reading.
+                sink.report(
+                    Entry::Figure(i),
                     "id",
                     format!("locked figure id {:?} is not a slug", figure.id),
-                ));
-                // Nothing else of an entry with an unusable id is worth reading.
+                );
                 continue;
             }
             if !ids.insert(&figure.id) {
-                errors.push(at(
-                    figure_keys,
+                sink.report(
+                    Entry::Figure(i),
                     "id",
                     format!("figure {:?} is locked twice", figure.id),
-                ));
+                );
             }
             if figure.version.is_empty() {
-                errors.push(at(
-                    figure_keys,
+                sink.report(
+                    Entry::Figure(i),
                     "id",
                     format!("locked figure {:?} has no versions", figure.id),
-                ));
+                );
             }
             for (j, version) in figure.version.iter().enumerate() {
-                let keys = located_figure
-                    .and_then(|f| f.version.get(j))
-                    .unwrap_or(&no_keys);
+                let at = Entry::Version(i, j);
                 let what = format!("figure {:?} version {}", figure.id, version.number);
                 if version.number as usize != j + 1 {
-                    errors.push(at(keys, "number", format!("figure {:?} has version {} where version {} belongs: versions are numbered 1, 2, ... in order", figure.id, version.number, j + 1)));
+                    sink.report(at, "number", format!("figure {:?} has version {} where version {} belongs: versions are numbered 1, 2, ... in order", figure.id, version.number, j + 1));
                 }
                 if !is_date(&version.published) {
-                    errors.push(at(
-                        keys,
+                    sink.report(
+                        at,
                         "published",
                         format!(
                             "{what}: {:?} is not a date of the form YYYY-MM-DD",
                             version.published
                         ),
-                    ));
+                    );
                 }
-                match version.data.split_once('@') {
-                    Some((dataset, v)) => match self.snapshot(dataset, v) {
-                        Some(locked) if locked.sha256 == version.sha256 => {}
-                        Some(_) => errors.push(at(keys, "sha256", format!("{what} records a SHA-256 for {} that differs from the snapshot's locked one", version.data))),
-                        None => errors.push(at(keys, "data", format!("{what} plots {}, which is not a locked snapshot", version.data))),
-                    },
-                    None => errors.push(at(keys, "data", format!("{what}: {:?} is not dataset@version", version.data))),
-                }
-                let spec_at = keys.get("spec").map_or(0, |v| v.span().start);
-                let spec_source = source.fragment(spec_at);
-                match serde_json::from_str::<crate::figure::ChartSpec>(&version.spec) {
-                    Err(e) => errors.push(at(
-                        keys,
-                        "spec",
-                        format!("{what}: the spec is not a chart directive: {e}"),
-                    )),
-                    Ok(spec) => {
-                        if let Err(d) = crate::figure::check_spec(&spec, "", &spec_source) {
-                            errors.push(Diagnostic {
-                                message: format!("{what}: {}", d.message),
-                                hint: d.hint.or(Some(hint.to_string())),
-                                ..d
-                            });
-                        }
-                        if spec.id != figure.id {
-                            errors.push(at(keys, "spec", format!("{what}: its spec has id {:?}; an entry's spec must have the entry's id", spec.id)));
-                        }
-                        if spec.data != version.data {
-                            errors.push(at(
-                                keys,
-                                "spec",
-                                format!(
-                                    "{what}: its spec plots {:?} but the entry records {:?}",
-                                    spec.data, version.data
-                                ),
-                            ));
-                        }
+                let snapshot = version
+                    .data
+                    .split_once('@')
+                    .and_then(|(d, v)| self.snapshot(d, v));
+                match (snapshot, sound.get(&version.data)) {
+                    (Some(locked), Some(&entry)) if locked.sha256 != version.sha256 => {
+                        disagreeing.entry(entry).or_default().push(what.clone());
                     }
+                    (Some(_), _) => {} // Sound and agreeing, or reported at its own entry.
+                    (None, _) if !all_sound => {}
+                    (None, _) => sink.report(
+                        at,
+                        "data",
+                        format!(
+                            "{what} plots {:?}, which is not a locked snapshot",
+                            version.data
+                        ),
+                    ),
                 }
+                self.validate_spec(figure, version, at, &what, sink);
             }
         }
-        errors
+        for (entry, versions) in disagreeing {
+            let snapshot = &self.snapshot[entry];
+            sink.report(
+                Entry::Snapshot(entry),
+                "sha256",
+                format!(
+                    "{} figure version{} ({}) record{} another SHA-256 for {}@{} than this entry",
+                    versions.len(),
+                    if versions.len() == 1 { "" } else { "s" },
+                    versions.join(", "),
+                    if versions.len() == 1 { "s" } else { "" },
+                    snapshot.dataset,
+                    snapshot.version
+                ),
+            );
+        }
     }
 
-    /// Where the `spec` of each figure version starts in the lock's `text`, keyed by figure
-    /// id and version number, for diagnostics about published versions.
-    pub fn spec_offsets(text: &str) -> std::collections::BTreeMap<(String, u32), usize> {
-        let located: Located = toml::from_str(text).unwrap_or_default();
-        let mut offsets = std::collections::BTreeMap::new();
-        for figure in &located.figure {
-            let Some(id) = figure.id.as_ref().and_then(|v| v.get_ref().as_str()) else {
-                continue;
-            };
-            for version in &figure.version {
-                let number = version.get("number").and_then(|n| n.get_ref().as_integer());
-                if let (Some(number), Some(spec)) = (number, version.get("spec"))
-                    && let Ok(number) = u32::try_from(number)
-                {
-                    offsets.insert((id.to_string(), number), spec.span().start);
-                }
+    /// Checks a version's spec as a chart directive is checked.
+    fn validate_spec(
+        &self,
+        figure: &LockedFigure,
+        version: &LockedVersion,
+        at: Entry,
+        what: &str,
+        sink: &mut Sink<'_>,
+    ) {
+        let spec = match serde_json::from_str::<crate::figure::ChartSpec>(&version.spec) {
+            Ok(spec) => spec,
+            Err(e) => {
+                sink.report(
+                    at,
+                    "spec",
+                    format!("{what}: the spec is not a chart directive: {e}"),
+                );
+                return;
             }
+        };
+        let spec_source = sink.source.fragment(sink.offset(at, "spec"));
+        if let Err(d) = crate::figure::check_spec(&spec, "", &spec_source) {
+            let message = format!("{what}: {}", d.message);
+            sink.errors.push(Diagnostic { message, ..d });
         }
-        offsets
+        if spec.id != figure.id {
+            sink.report(
+                at,
+                "spec",
+                format!(
+                    "{what}: its spec has id {:?}; an entry's spec must have the entry's id",
+                    spec.id
+                ),
+            );
+        }
+        if spec.data != version.data {
+            sink.report(
+                at,
+                "spec",
+                format!(
+                    "{what}: its spec plots {:?} but the entry records {:?}",
+                    spec.data, version.data
+                ),
+            );
+        }
     }
 
     /// The lock as TOML.
@@ -445,23 +486,74 @@ pub fn check_snapshots(
     }
 }
 
-/// The lock's keys with where their values stand, for diagnostics.
-type Keys = std::collections::BTreeMap<String, toml::Spanned<toml::Value>>;
+/// Where each figure version's `spec` starts in `folio.lock`, by figure id and version.
+pub type SpecOffsets = BTreeMap<(String, u32), usize>;
 
-/// The lock's shape with spans; unknown keys are left to the typed parse to refuse.
+/// The hint of every diagnostic about the lock's own contents.
+const RESTORE: &str = "folio.lock is written by folio; restore it from version control";
+
+/// The lock's keys with where their values stand, for diagnostics.
+type Keys = BTreeMap<String, toml::Spanned<toml::Value>>;
+
+/// The lock's shape with the spans of its keys, parsed beside the typed [`Lock`] (which
+/// refuses unknown keys) to point diagnostics at their lines.
 #[derive(Debug, Default, Deserialize)]
 struct Located {
+    /// The keys of each `[[snapshot]]`, in order.
     #[serde(default)]
     snapshot: Vec<Keys>,
+    /// Each `[[figure]]`, in order.
     #[serde(default)]
     figure: Vec<LocatedFigure>,
 }
 
+/// A `[[figure]]` entry's id and the keys of each of its `[[figure.version]]`s.
 #[derive(Debug, Default, Deserialize)]
 struct LocatedFigure {
+    /// Its `id`.
     id: Option<toml::Spanned<toml::Value>>,
+    /// The keys of each version, in order.
     #[serde(default)]
     version: Vec<Keys>,
+}
+
+/// Which entry of the lock a diagnostic is about.
+#[derive(Debug, Clone, Copy)]
+enum Entry {
+    /// The n-th `[[snapshot]]`.
+    Snapshot(usize),
+    /// The n-th `[[figure]]`.
+    Figure(usize),
+    /// The j-th version of the i-th figure.
+    Version(usize, usize),
+}
+
+/// Where the lock's diagnostics go, with what locates them.
+struct Sink<'a> {
+    source: Source<'a>,
+    located: &'a Located,
+    errors: Vec<Diagnostic>,
+}
+
+impl Sink<'_> {
+    /// Where `key` of `entry` starts in the file (0 when it cannot be found).
+    fn offset(&self, entry: Entry, key: &str) -> usize {
+        let keys = match entry {
+            Entry::Snapshot(i) => self.located.snapshot.get(i),
+            Entry::Figure(i) => {
+                let id = self.located.figure.get(i).and_then(|f| f.id.as_ref());
+                return id.map_or(0, |v| v.span().start);
+            }
+            Entry::Version(i, j) => self.located.figure.get(i).and_then(|f| f.version.get(j)),
+        };
+        keys.and_then(|k| k.get(key)).map_or(0, |v| v.span().start)
+    }
+
+    fn report(&mut self, entry: Entry, key: &str, message: String) {
+        let offset = self.offset(entry, key);
+        self.errors
+            .push(self.source.error_at(offset, message).with_hint(RESTORE));
+    }
 }
 
 fn is_sha256(text: &str) -> bool {

@@ -603,3 +603,43 @@ fn links_to_directories_and_stray_templates_are_reported() {
         "{err}"
     );
 }
+
+#[test]
+fn one_fault_in_a_lock_snapshot_entry_gives_one_diagnostic_at_that_entry() {
+    let right = "46a76f421e43317b54c8059c54dee0f3264987d289a1da02542cc13814a00a53";
+    let wrong = "0".repeat(64);
+    let cases = [
+        (
+            format!("sha256 = \"{right}\"\npublished"),
+            "sha256 = \"xyz\"\npublished".to_string(),
+            "sha256 = \"xyz\"",
+        ),
+        (
+            "version = \"v1\"".to_string(),
+            "version = \"../v1\"".to_string(),
+            "version = \"../v1\"",
+        ),
+        (
+            format!("sha256 = \"{right}\"\npublished"),
+            format!("sha256 = \"{wrong}\"\npublished"),
+            "sha256 = \"000",
+        ),
+    ];
+    for (from, to, at) in cases {
+        let dir = fixture("charts");
+        let path = dir.path().join("folio.lock");
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Only the snapshot entry changes: it comes first in the file.
+        assert!(text.contains(&from));
+        let hostile = text.replacen(&from, &to, 1);
+        std::fs::write(&path, &hostile).unwrap();
+        let output = folio(dir.path(), &["build"], &[]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{to}: {err}");
+        assert_eq!(
+            locations(&err),
+            [format!("folio.lock:{}", line_of(&hostile, at))],
+            "{to}: {err}"
+        );
+    }
+}
