@@ -152,8 +152,8 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 out,
                 base_url,
                 locked,
-                write: true,
                 progress: verbose,
+                today: today()?,
             })?;
             if quiet {
                 return Ok(());
@@ -173,13 +173,13 @@ fn execute(cli: Cli) -> Result<(), Error> {
             println!("{summary}");
         }
         Command::Check { root, base_url } => {
-            let (summary, external) = crate::check_site(&crate::Options {
+            let (summary, external) = crate::commands::check(&crate::Options {
                 root,
                 out: None,
                 base_url,
                 locked: false,
-                write: false,
                 progress: false,
+                today: today()?,
             })?;
             for note in &summary.notes {
                 println!("would have {note}");
@@ -203,19 +203,20 @@ fn execute(cli: Cli) -> Result<(), Error> {
                     root,
                 },
         } => {
-            let line = crate::add_snapshot(&crate::NewSnapshot {
+            let line = crate::commands::add_snapshot(&crate::commands::NewSnapshot {
                 root,
                 dataset,
                 file,
                 version,
                 retrieved,
                 notes,
+                today: today()?,
             })?;
             println!("{line}");
         }
         Command::Data {
             command: DataCommand::List { root },
-        } => print!("{}", crate::list_data(&root)?),
+        } => print!("{}", crate::commands::list_data(&root)?),
         Command::Init { dir, title } => {
             let title = match title {
                 Some(title) => title,
@@ -223,7 +224,11 @@ fn execute(cli: Cli) -> Result<(), Error> {
             };
             println!(
                 "{}",
-                crate::init::init(&crate::init::NewReport { dir, title })?
+                crate::commands::init::init(&crate::commands::init::NewReport {
+                    dir,
+                    title,
+                    today: today()?,
+                })?
             );
         }
         Command::Serve { root, port } => crate::serve::serve(&root, port)?,
@@ -232,7 +237,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             format,
             root,
         } => {
-            let text = crate::cite(&root, &figure, format)?;
+            let text = crate::commands::cite(&root, &figure, format)?;
             print!("{text}");
             if !text.ends_with('\n') {
                 println!();
@@ -246,7 +251,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
 /// directory's name), else made from the directory's name.
 fn ask_title(dir: &std::path::Path) -> Result<String, Error> {
     use std::io::{BufRead, IsTerminal, Write};
-    let default = crate::init::default_title(dir);
+    let default = crate::commands::init::default_title(dir);
     if !std::io::stdin().is_terminal() {
         return Ok(default);
     }
@@ -267,6 +272,11 @@ fn ask_title(dir: &std::path::Path) -> Result<String, Error> {
     } else {
         line.to_string()
     })
+}
+
+/// The date this run publishes under: from `SOURCE_DATE_EPOCH` when set, else today's.
+fn today() -> Result<String, Error> {
+    crate::lock::today().map_err(Error::Usage)
 }
 
 /// Prints an error to stderr: every diagnostic, or the error and its causes.

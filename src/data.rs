@@ -418,7 +418,10 @@ impl Registry {
         dataset.snapshot(version).ok_or_else(|| {
             (
                 format!("unknown version {version:?} of dataset {name:?}"),
-                Some(format!("versions are {}", dataset.version_list())),
+                Some(match dataset.snapshots.is_empty() {
+                    true => format!("dataset {name:?} has no published version yet"),
+                    false => format!("versions are {}", dataset.version_list()),
+                }),
             )
         })
     }

@@ -228,8 +228,14 @@ pub fn check_spec(spec: &ChartSpec, body: &str, source: &Source<'_>) -> Result<(
 /// The `id` a directive's TOML body gives, read leniently: for a directive that failed, so
 /// that what refers to it is not reported again.
 pub fn id_of(body: &str) -> Option<String> {
-    let table: toml::Table = toml::from_str(body).ok()?;
-    table.get("id")?.as_str().map(str::to_string)
+    let id = |table: toml::Table| table.get("id")?.as_str().map(str::to_string);
+    if let Ok(table) = toml::from_str(body) {
+        return id(table);
+    }
+    // The body is not TOML: read its `id = ...` line alone, when it has one.
+    let start = crate::diag::toml_key_offset(body, "id");
+    let line = body[start..].lines().next()?;
+    toml::from_str(line).ok().and_then(id)
 }
 
 /// Resolves a spec against the registry. `body` and `source` locate errors.
@@ -482,37 +488,44 @@ fn numeric_columns(snapshot: &Snapshot) -> String {
     }
 }
 
-/// A version of a figure, ready to render: in its place in the report when it is the
-/// current version of a figure of the prose, else rebuilt from `folio.lock`.
+/// One published version of a figure, resolved against its snapshot: the figure, which
+/// version it is, when that version was first published (from `folio.lock`), where the
+/// prose shows it (for the version the prose shows) and its ECharts option.
 #[derive(Debug, Clone)]
-pub struct Placed {
+pub struct FigureVersion {
     /// The resolved figure.
     pub figure: Figure,
-    /// "Figure N": 1-based, in reading order across the report; `None` for versions that
-    /// are not in the prose (earlier or withdrawn ones).
-    pub number: Option<usize>,
-    /// The index of the page that shows the figure now, if any.
-    pub page: Option<usize>,
-    /// Where its directive's body starts in that page's Markdown body.
-    pub offset: usize,
     /// This version's number.
     pub version: u32,
-    /// The figure's latest version.
-    pub latest: u32,
-    /// The date this version was first published.
+    /// The date this version was first published (`YYYY-MM-DD`).
     pub published: String,
-    /// True when the figure is no longer in the prose.
-    pub withdrawn: bool,
-    /// What changed from the previous version, for versions after the first.
-    pub change: Option<String>,
+    /// Where the prose shows it; `None` for earlier and withdrawn versions.
+    pub place: Option<Place>,
     /// The ECharts option.
     pub option: serde_json::Value,
 }
 
-impl Placed {
-    /// True when this is the version the prose shows.
-    pub fn is_current(&self) -> bool {
-        self.number.is_some()
+/// Where a figure stands in the prose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// "Figure N": 1-based, in reading order across the report.
+    pub number: usize,
+    /// The index of the page that shows it.
+    pub page: usize,
+    /// Where its directive's body starts in that page's Markdown body.
+    pub offset: usize,
+}
+
+impl FigureVersion {
+    /// A figure version with its ECharts option.
+    pub fn new(figure: Figure, version: u32, published: String, place: Option<Place>) -> Self {
+        FigureVersion {
+            option: crate::chart::option(&figure),
+            figure,
+            version,
+            published,
+            place,
+        }
     }
 }
 

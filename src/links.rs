@@ -13,11 +13,11 @@ use std::path::PathBuf;
 use html5gum::{Token, Tokenizer};
 
 use crate::diag::Diagnostic;
-use crate::output::{Content, Site};
+use crate::output::{Content, FileMap};
 
 /// What the check found.
 #[derive(Debug, Default)]
-pub struct Report {
+pub struct Findings {
     /// One per broken internal link or anchor.
     pub broken: Vec<Diagnostic>,
     /// Every external link (absolute `http(s)` URL outside the site), sorted.
@@ -56,7 +56,7 @@ fn read_page(html: &str) -> Page {
 
 /// Checks every link of every HTML page of `site`. `sources` maps a page's output path
 /// to the file it is rendered from, for the diagnostic.
-pub fn check(site: &Site, base_url: &str, sources: &BTreeMap<String, PathBuf>) -> Report {
+pub fn check(site: &FileMap, base_url: &str, sources: &BTreeMap<String, PathBuf>) -> Findings {
     let base_path = crate::config::base_path(base_url);
     let pages: BTreeMap<&str, Page> = site
         .files
@@ -69,7 +69,7 @@ pub fn check(site: &Site, base_url: &str, sources: &BTreeMap<String, PathBuf>) -
             Content::Copy(_) => None,
         })
         .collect();
-    let mut report = Report::default();
+    let mut report = Findings::default();
     let source_of = |path: &str| {
         sources
             .get(path)
@@ -218,8 +218,8 @@ fn normalise(path: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn site(pages: &[(&str, &str)]) -> Site {
-        let mut site = Site::default();
+    fn site(pages: &[(&str, &str)]) -> FileMap {
+        let mut site = FileMap::default();
         for (path, html) in pages {
             site.add(*path, *html);
         }

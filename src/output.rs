@@ -1,6 +1,6 @@
 //! Writing the site: staging directory, then an atomic swap.
 //!
-//! In: a [`Site`], the map of every output path to its bytes (or to the source file it is a
+//! In: a [`FileMap`], the map of every output path to its bytes (or to the source file it is a
 //! byte-identical copy of). Out: the directory `out`, replaced whole.
 //!
 //! Steps: refuse an output directory that would swallow the project, that is a file, or that
@@ -35,12 +35,12 @@ pub enum Content {
 /// Every file of the built site, keyed by its path below the site root (`/`-separated,
 /// e.g. `downloads/index.html`). A `BTreeMap`, so the order of writing is stable.
 #[derive(Debug, Default)]
-pub struct Site {
+pub struct FileMap {
     /// The files.
     pub files: BTreeMap<String, Content>,
 }
 
-impl Site {
+impl FileMap {
     /// Checks that every path of the site is a plain relative path below the site root:
     /// `/`-separated names, none empty, `.` or `..`, and no absolute path, backslash, colon
     /// or NUL. Paths are built from validated identifiers; this is the second line of
@@ -188,8 +188,16 @@ fn resolved(path: &Path) -> PathBuf {
     out.canonicalize().unwrap_or(out)
 }
 
-/// Writes `site` into a staging directory and swaps it in as `out`.
-pub fn write(site: &Site, out: &OutDir) -> Result<(), Error> {
+/// The write stage: checks every path of `site`, writes it into a staging directory, then
+/// writes `project_files` into the project (each atomically: `folio.lock` when the build
+/// published something), and only then swaps the staging directory in as `out`. So a lock
+/// never lacks a version whose pages are published; if the swap fails after the lock was
+/// written, the next build publishes the same versions under the same numbers.
+pub fn write(
+    site: &FileMap,
+    project_files: &[(PathBuf, Vec<u8>)],
+    out: &OutDir,
+) -> Result<(), Error> {
     let OutDir { path, staging, old } = out;
     if let Some(parent) = path.parent() {
         error::create_dir_all(parent)?;
@@ -200,6 +208,12 @@ pub fn write(site: &Site, out: &OutDir) -> Result<(), Error> {
     if let Err(e) = write_tree(site, staging) {
         let _ = error::remove_dir_all(staging);
         return Err(e);
+    }
+    for (file, bytes) in project_files {
+        if let Err(e) = error::write(file, bytes) {
+            let _ = error::remove_dir_all(staging);
+            return Err(e);
+        }
     }
     if path.exists() {
         error::rename(path, old)?;
@@ -255,7 +269,7 @@ fn replaceable(dir: &Path) -> bool {
     }
 }
 
-fn write_tree(site: &Site, dir: &Path) -> Result<(), Error> {
+fn write_tree(site: &FileMap, dir: &Path) -> Result<(), Error> {
     use rayon::prelude::*;
     site.check_paths()?;
     error::create_dir_all(dir)?;

@@ -18,11 +18,11 @@ use std::time::{Duration, Instant};
 use notify::Watcher;
 
 use crate::error::Error;
-use crate::output::{Content, Site};
+use crate::output::{Content, FileMap};
 
 /// What the server shows: the last good site, the build number, and the last errors.
 struct State {
-    site: Arc<Site>,
+    site: Arc<FileMap>,
     build: u64,
     errors: Option<String>,
 }
@@ -77,12 +77,14 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Error> {
         out: None,
         base_url: Some(base_url.clone()),
         locked: false,
-        write: false,
         progress: false,
+        // The dev server writes nothing, the lock included: the date only names what a
+        // build would publish.
+        today: crate::lock::today().map_err(Error::Usage)?,
     };
-    let first = crate::render(&options);
+    let first = crate::render_site(&options);
     let state = Arc::new(RwLock::new(State {
-        site: Arc::new(Site::default()),
+        site: Arc::new(FileMap::default()),
         build: 0,
         errors: None,
     }));
@@ -123,7 +125,7 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Error> {
                 continue;
             }
             let started = Instant::now();
-            let result = crate::render(&options);
+            let result = crate::render_site(&options);
             let ok = result.is_ok();
             apply(&rebuilding, result);
             println!(

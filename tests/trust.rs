@@ -643,3 +643,37 @@ fn one_fault_in_a_lock_snapshot_entry_gives_one_diagnostic_at_that_entry() {
         );
     }
 }
+
+#[test]
+fn a_failed_directive_or_a_missing_snapshot_is_reported_once() {
+    // A chart whose TOML does not parse: its own error, no "unknown figure" for its references.
+    let dir = fixture("charts");
+    let md = dir.path().join("content/01-kinds.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    let broken = text.replacen("type = \"line\"", "type = line", 1);
+    assert_ne!(text, broken);
+    std::fs::write(&md, &broken).unwrap();
+    let output = folio(dir.path(), &["build"], &[]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_eq!(
+        locations(&err),
+        [format!(
+            "content/01-kinds.md:{}",
+            line_of(&broken, "type = line")
+        )],
+        "{err}"
+    );
+    // A locked snapshot deleted: the lock's diagnostic, and nothing about the charts and
+    // values that plot it.
+    let dir = fixture("charts");
+    std::fs::remove_file(dir.path().join("data/monthly/v1.csv")).unwrap();
+    let output = folio(dir.path(), &["build"], &[]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_eq!(locations(&err), ["data/monthly/v1.csv:0"], "{err}");
+    assert!(
+        err.contains("published snapshot monthly@v1 is missing"),
+        "{err}"
+    );
+}

@@ -1,38 +1,30 @@
-//! The render stage: every file of the site, from the checked report.
+//! The render stage: every file of the site, from the checked report. All markup is made
+//! here (pages through the theme's templates, figure references, value links, citations
+//! and reference lists), and every address comes from [`urls`].
 //!
-//! In: a [`Report`] (configuration, pages with their rendered Markdown) and the [`Theme`].
-//! Out: an [`output::Site`]: HTML pages through the theme's templates, the theme's assets,
-//! and the files GitHub Pages and crawlers look for (`.nojekyll`, `404.html`,
-//! `sitemap.xml`, `robots.txt`, `CNAME`).
+//! In: a checked [`Report`]. Out: a [`FileMap`]: HTML pages, each figure version's files
+//! (`figure.svg`, `preview.png`, `data.csv`, `option.json`), the snapshots (byte-identical
+//! copies), the theme's assets, the changelog and its feed, `citation.bib`, and the files
+//! GitHub Pages and crawlers look for (`.nojekyll`, `404.html`, `sitemap.xml`,
+//! `robots.txt`, `CNAME`).
+
+pub mod theme;
+pub mod urls;
 
 use serde::Serialize;
 
 use crate::chart;
+use crate::check::{CheckedPage, Report, Resolved};
 use crate::config::Config;
 use crate::content::Page;
-use crate::data::{Changes, Dataset, Registry, Snapshot};
+use crate::data::{Changes, Dataset, Snapshot};
 use crate::diag::Diagnostic;
-use crate::figure::Placed;
+use crate::figure::FigureVersion;
+use crate::html;
 use crate::lock::Lock;
-use crate::markdown::{Rendered, TocEntry};
-use crate::output::Site;
-use crate::render::Theme;
-
-/// The report, parsed and checked: everything the site is rendered from.
-pub struct Report {
-    /// The configuration (with any `--base-url` override applied).
-    pub config: Config,
-    /// Pages in reading order, each with its rendered body.
-    pub pages: Vec<(Page, Rendered)>,
-    /// Figures of the prose in reading order, each at its current version.
-    pub figures: Vec<Placed>,
-    /// Every other published figure version (earlier and withdrawn), rebuilt from the lock.
-    pub archive: Vec<Placed>,
-    /// Datasets and their snapshots.
-    pub data: Registry,
-    /// The lock as this build leaves it (publication dates).
-    pub lock: Lock,
-}
+use crate::markdown::{self, Directive, Rendered, TocEntry};
+use crate::output::FileMap;
+use theme::SiteTheme;
 
 /// What every template sees as `site`.
 #[derive(Serialize)]
@@ -93,7 +85,7 @@ struct PageView<'a> {
 }
 
 /// Renders every file of the site.
-pub fn render(report: &Report, theme: &mut Theme) -> Result<Site, Vec<Diagnostic>> {
+pub fn render(report: &Report) -> Result<FileMap, Vec<Diagnostic>> {
     use rayon::prelude::*;
     let config = &report.config;
     let base_path = config.base_path();
@@ -114,26 +106,28 @@ pub fn render(report: &Report, theme: &mut Theme) -> Result<Site, Vec<Diagnostic
         chapters: report
             .pages
             .iter()
-            .filter(|(p, _)| !p.is_front())
-            .map(|(p, _)| link(p))
+            .filter(|p| !p.page.is_front())
+            .map(|p| link(&p.page))
             .collect(),
         published: latest_publication(&report.lock),
-        has_figures: !report.figures.is_empty() || !report.archive.is_empty(),
+        has_figures: !report.figures.is_empty(),
         has_data: !report.data.datasets.is_empty(),
         inline_nav: report.pages.len() <= INLINE_NAV_LIMIT,
     };
-    theme.set_site(&site_view);
-    let theme = &*theme;
+    let theme = report.theme.with_site(&site_view);
+    let theme = &theme;
 
-    let mut site = Site::default();
+    let mut site = FileMap::default();
     let mut errors = Vec::new();
-    let pages: Vec<Result<(String, String), Diagnostic>> = report
+    let pages: Vec<Result<(String, String), Vec<Diagnostic>>> = report
         .pages
         .par_iter()
         .enumerate()
-        .map(|(i, (page, rendered))| {
+        .map(|(i, checked)| {
+            let page = &checked.page;
+            let rendered = prose(report, theme, checked)?;
             let neighbour =
-                |j: Option<usize>| j.and_then(|j| report.pages.get(j)).map(|(p, _)| link(p));
+                |j: Option<usize>| j.and_then(|j| report.pages.get(j)).map(|p| link(&p.page));
             let view = PageView {
                 title: &page.meta.title,
                 summary: &page.meta.summary,
@@ -150,11 +144,12 @@ pub fn render(report: &Report, theme: &mut Theme) -> Result<Site, Vec<Diagnostic
                 prev: neighbour(i.checked_sub(1)),
                 next: neighbour(Some(i + 1)),
                 extra: &page.meta.extra,
-                charts: report.figures.iter().any(|f| f.page == Some(i)),
+                charts: report
+                    .current()
+                    .any(|f| f.place.is_some_and(|p| p.page == i)),
                 image: report
-                    .figures
-                    .iter()
-                    .find(|f| page.is_front() || f.page == Some(i))
+                    .current()
+                    .find(|f| page.is_front() || f.place.is_some_and(|p| p.page == i))
                     .map(|f| preview_url(config, f)),
                 jsonld: page.is_front().then(|| report_jsonld(report)),
             };
@@ -165,30 +160,39 @@ pub fn render(report: &Report, theme: &mut Theme) -> Result<Site, Vec<Diagnostic
             };
             theme
                 .render_page(template, &view)
-                .map(|html| (format!("{}index.html", page.url_path()), html))
+                .map(|html| (urls::index(&page.url_path()), html))
+                .map_err(|e| vec![e])
         })
         .collect();
-    let data: Vec<Result<(String, String), Diagnostic>> = data_pages(report, &base_path)
+    let data: Vec<Result<(String, String), Vec<Diagnostic>>> = data_pages(report, &base_path)
         .into_par_iter()
-        .map(|(path, template, view)| theme.render_page(template, &view).map(|html| (path, html)))
+        .map(|(path, template, view)| {
+            theme
+                .render_page(template, &view)
+                .map(|html| (path, html))
+                .map_err(|e| vec![e])
+        })
         .collect();
     for page in pages.into_iter().chain(data) {
         match page {
             Ok((path, html)) => site.add(path, html),
-            Err(e) => errors.push(e),
+            Err(e) => errors.extend(e),
         }
     }
     errors.extend(figure_pages(report, theme, &mut site));
     site.add("citation.bib", citation_bib(report));
     let changes = changes(report, &base_path);
     match theme.render_page("changes.html", &changes) {
-        Ok(html) => site.add("changes/index.html", html),
+        Ok(html) => site.add(urls::index(urls::changes()), html),
         Err(e) => errors.push(e),
     }
-    site.add("changes/atom.xml", atom(report, &changes));
+    site.add(
+        format!("{}atom.xml", urls::changes()),
+        atom(report, &changes),
+    );
     for snapshot in report.data.snapshots() {
         site.copy(
-            format!("data/{}/{}.csv", snapshot.dataset, snapshot.version),
+            urls::snapshot_file(&snapshot.dataset, &snapshot.version),
             snapshot.full_path.clone(),
         );
     }
@@ -200,10 +204,10 @@ pub fn render(report: &Report, theme: &mut Theme) -> Result<Site, Vec<Diagnostic
     if !errors.is_empty() {
         return Err(errors);
     }
-    for (path, bytes) in &theme.assets {
+    for (path, bytes) in &report.theme.assets {
         site.add(path.clone(), bytes.clone());
     }
-    if !report.figures.is_empty() || !report.archive.is_empty() {
+    if !report.figures.is_empty() {
         site.add(
             format!("assets/echarts/{}", chart::svg::ECHARTS_FILE),
             chart::svg::ECHARTS_JS,
@@ -224,8 +228,80 @@ pub fn render(report: &Report, theme: &mut Theme) -> Result<Site, Vec<Diagnostic
     Ok(site)
 }
 
+/// A page's Markdown as HTML: each directive replaced by its markup, and the reference
+/// list of its citations at the end.
+fn prose(
+    report: &Report,
+    theme: &SiteTheme,
+    checked: &CheckedPage,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let base = report.config.base_path();
+    let references = match &report.bibliography {
+        Some(bibliography) if !checked.citations.is_empty() => {
+            bibliography.render_page(&checked.citations)
+        }
+        _ => crate::bib::PageReferences::default(),
+    };
+    let mut citations = references.citations.iter();
+    let (mut rendered, errors) = markdown::render(checked.page.body(), &mut |directive| {
+        let offset = match directive {
+            Directive::Chart { offset, .. }
+            | Directive::FigRef { offset, .. }
+            | Directive::Value { offset, .. }
+            | Directive::Cite { offset, .. } => *offset,
+        };
+        Ok(match checked.resolved.get(&offset) {
+            Some(Resolved::Figure(i)) => figure_fragment(theme, report, &report.figures[*i])?,
+            Some(Resolved::FigRef(i)) => {
+                let target = &report.figures[*i];
+                let place = target.place.expect("a reference's target is in the prose");
+                format!(
+                    "<a class=\"figref\" href=\"{base}{}#fig-{}\">Figure {}</a>",
+                    report.pages[place.page].page.url_path(),
+                    target.figure.spec.id,
+                    place.number
+                )
+            }
+            Some(Resolved::Value(v)) => format!(
+                "<a class=\"value\" href=\"{base}{}\" title=\"{}\"><data value=\"{}\">{}</data></a>",
+                html::escape(&urls::snapshot(&v.dataset, &v.version)),
+                html::escape(
+                    format!("{}, column {} {}", v.snapshot, v.column, v.filters).trim_end()
+                ),
+                html::escape(&v.raw),
+                html::escape(&v.formatted),
+            ),
+            Some(Resolved::Cite(keys)) => format!(
+                "<a class=\"cite\" href=\"#ref-{}\">{}</a>",
+                html::escape(&keys[0]),
+                citations.next().map_or("", String::as_str)
+            ),
+            Some(Resolved::Omitted) | None => String::new(),
+        })
+    });
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if !references.references.is_empty() {
+        rendered.html.push_str("<section class=\"references\" aria-labelledby=\"references\">\n<h2 id=\"references\">References</h2>\n<ol>\n");
+        for (key, entry) in &references.references {
+            rendered.html.push_str(&format!(
+                "<li id=\"ref-{}\">{entry}</li>\n",
+                html::escape(key)
+            ));
+        }
+        rendered.html.push_str("</ol>\n</section>\n");
+        rendered.toc.push(TocEntry {
+            level: 2,
+            id: "references".to_string(),
+            title: "References".to_string(),
+        });
+    }
+    Ok(rendered)
+}
+
 /// Lists every HTML page but the 404 page.
-fn sitemap(config: &Config, site: &Site) -> String {
+fn sitemap(config: &Config, site: &FileMap) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -316,8 +392,14 @@ fn version_view<'a>(
     let meta = dataset.meta.versions.get(&snapshot.version);
     VersionView {
         version: &snapshot.version,
-        url: format!("{base_path}data/{}/{}/", dataset.name, snapshot.version),
-        csv_url: format!("{base_path}data/{}/{}.csv", dataset.name, snapshot.version),
+        url: format!(
+            "{base_path}{}",
+            urls::snapshot(&dataset.name, &snapshot.version)
+        ),
+        csv_url: format!(
+            "{base_path}{}",
+            urls::snapshot_file(&dataset.name, &snapshot.version)
+        ),
         sha256: &snapshot.sha256,
         size: snapshot.size,
         rows: snapshot.table.rows(),
@@ -352,7 +434,7 @@ fn dataset_view<'a>(dataset: &'a Dataset, report: &'a Report, base_path: &str) -
                 .collect()
         })
         .unwrap_or_default();
-    let path = format!("data/{}/", dataset.name);
+    let path = urls::dataset(&dataset.name);
     DatasetView {
         name: &dataset.name,
         title: &dataset.meta.title,
@@ -385,19 +467,19 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
         return pages;
     }
     pages.push((
-        "data/index.html".to_string(),
+        urls::index(urls::datasets()),
         "data.html",
         serde_json::json!({
             "title": "Data",
             "summary": "Every dataset behind this report, with every published version.",
-            "url": format!("{base_path}data/"),
-            "canonical": format!("{}data/", report.config.base_url),
+            "url": format!("{base_path}{}", urls::datasets()),
+            "canonical": format!("{}{}", report.config.base_url, urls::datasets()),
             "datasets": &views,
         }),
     ));
     for (dataset, view) in report.data.datasets.values().zip(&views) {
         pages.push((
-            format!("data/{}/index.html", dataset.name),
+            urls::index(&urls::dataset(&dataset.name)),
             "dataset.html",
             serde_json::json!({
                 "title": view.title,
@@ -428,8 +510,9 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
                 ),
                 url: version.url.clone(),
                 canonical: format!(
-                    "{}data/{}/{}/",
-                    report.config.base_url, dataset.name, snapshot.version
+                    "{}{}",
+                    report.config.base_url,
+                    urls::snapshot(&dataset.name, &snapshot.version)
                 ),
                 latest,
                 preview: preview(snapshot),
@@ -437,7 +520,7 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
                 jsonld: dataset_jsonld(report, dataset, snapshot),
             };
             pages.push((
-                format!("data/{}/{}/index.html", dataset.name, snapshot.version),
+                urls::index(&urls::snapshot(&dataset.name, &snapshot.version)),
                 "snapshot.html",
                 serde_json::to_value(&page).expect("views serialise"),
             ));
@@ -517,37 +600,41 @@ struct TableView {
     rows: Vec<Vec<String>>,
 }
 
-fn figure_view(config: &Config, placed: &Placed, chapter: Option<&Page>) -> FigureView {
+fn figure_view(report: &Report, shown: &FigureVersion) -> FigureView {
+    let config = &report.config;
+    let chapter = report.page_of(shown);
     let base = config.base_path();
-    let figure = &placed.figure;
+    let figure = &shown.figure;
     let spec = &figure.spec;
     let (dataset, version) = figure
         .snapshot
         .split_once('@')
         .unwrap_or((&figure.snapshot, ""));
-    let version_path = format!("figures/{}/v{}/", spec.id, placed.version);
+    let version_path = urls::figure_version(&spec.id, shown.version);
+    let file = |name: &str| format!("{base}{}", urls::figure_file(&spec.id, shown.version, name));
     let y = &figure.table.columns[figure.first_y()];
-    let caption = crate::markdown::render(&spec.caption, &mut |d| {
+    let caption = markdown::render(&spec.caption, &mut |d| {
         // Captions are plain Markdown: a directive in one is shown as written.
-        Ok(crate::html::escape(&match d {
-            crate::markdown::Directive::FigRef { id, .. } => format!("@fig-{id}"),
-            crate::markdown::Directive::Value { spec, .. } => format!("{{value}}`{spec}`"),
-            crate::markdown::Directive::Cite { keys, .. } => format!("[@{}]", keys.join("; @")),
-            crate::markdown::Directive::Chart { .. } => String::new(),
+        Ok(html::escape(&match d {
+            Directive::FigRef { id, .. } => format!("@fig-{id}"),
+            Directive::Value { spec, .. } => format!("{{value}}`{spec}`"),
+            Directive::Cite { keys, .. } => format!("[@{}]", keys.join("; @")),
+            Directive::Chart { .. } => String::new(),
         }))
     })
     .0
     .html;
-    let cited = figure_ref(config, placed);
+    let cited = figure_ref(config, shown);
+    let latest = report.latest(&spec.id);
     FigureView {
         id: spec.id.clone(),
-        number: placed.number,
-        version: placed.version,
-        latest: placed.latest,
-        latest_url: format!("{base}figures/{}/v{}/", spec.id, placed.latest),
-        published: placed.published.clone(),
-        withdrawn: placed.withdrawn,
-        change: placed.change.clone(),
+        number: shown.place.map(|p| p.number),
+        version: shown.version,
+        latest,
+        latest_url: format!("{base}{}", urls::figure_version(&spec.id, latest)),
+        published: shown.published.clone(),
+        withdrawn: report.is_withdrawn(&spec.id),
+        change: report.change(&spec.id, shown.version),
         citation: Citations {
             apa: crate::cite::figure(config, &cited, crate::cite::Format::Apa),
             bibtex: crate::cite::figure(config, &cited, crate::cite::Format::Bibtex),
@@ -561,14 +648,14 @@ fn figure_view(config: &Config, placed: &Placed, chapter: Option<&Page>) -> Figu
         dataset_title: figure.dataset_title.clone(),
         source: figure.source.clone(),
         source_url: figure.source_url.clone(),
-        snapshot_url: format!("{base}data/{dataset}/{version}/"),
+        snapshot_url: format!("{base}{}", urls::snapshot(dataset, version)),
         permalink: format!("{base}{version_path}"),
         canonical: format!("{}{version_path}", config.base_url),
-        current_url: format!("{base}figures/{}/", spec.id),
-        svg_url: format!("{base}{version_path}figure.svg"),
-        csv_url: format!("{base}{version_path}data.csv"),
-        option_url: format!("{base}{version_path}option.json"),
-        option_json: chart::embeddable_json(&placed.option),
+        current_url: format!("{base}{}", urls::figure(&spec.id)),
+        svg_url: file("figure.svg"),
+        csv_url: file("data.csv"),
+        option_url: file("option.json"),
+        option_json: chart::embeddable_json(&shown.option),
         unit: y.unit().to_string(),
         digits: y.meta.as_ref().and_then(|m| m.digits),
         width: chart::WIDTH,
@@ -606,64 +693,59 @@ fn figure_view(config: &Config, placed: &Placed, chapter: Option<&Page>) -> Figu
     }
 }
 
-/// The permanent URL of a figure version: `<base_url>figures/<id>/v<N>/`.
-pub fn figure_version_url(base_url: &str, id: &str, version: u32) -> String {
-    format!("{base_url}figures/{id}/v{version}/")
-}
-
-/// A figure version as cited.
-pub fn figure_ref<'a>(config: &Config, placed: &'a Placed) -> crate::cite::FigureRef<'a> {
-    let figure = &placed.figure;
+/// A figure version as cited: its permanent URL, version, data and checksum.
+pub fn figure_ref<'a>(config: &Config, shown: &'a FigureVersion) -> crate::cite::FigureRef<'a> {
+    let figure = &shown.figure;
     crate::cite::FigureRef {
         id: &figure.spec.id,
         title: &figure.spec.title,
-        version: placed.version,
-        published: &placed.published,
-        url: figure_version_url(&config.base_url, &figure.spec.id, placed.version),
+        version: shown.version,
+        published: &shown.published,
+        url: format!(
+            "{}{}",
+            config.base_url,
+            urls::figure_version(&figure.spec.id, shown.version)
+        ),
         data: &figure.snapshot,
         sha256: &figure.sha256,
     }
 }
 
-/// The markup of a figure inside a chapter.
-pub fn figure_fragment(
-    theme: &Theme,
-    config: &Config,
-    placed: &Placed,
+/// The markup of a figure inside a chapter, through the same theme (and `site`) as every
+/// page.
+fn figure_fragment(
+    theme: &SiteTheme,
+    report: &Report,
+    shown: &FigureVersion,
 ) -> Result<String, Diagnostic> {
-    let view = figure_view(config, placed, None);
-    theme.render(
-        "figure.html",
-        &serde_json::json!({ "base_path": config.base_path() }),
-        &serde_json::json!({ "figure": view }),
-    )
+    let view = figure_view(report, shown);
+    theme.render_page("figure.html", &serde_json::json!({ "figure": view }))
 }
 
 /// `/figures/`, and for each figure its current page, its version page and the version's
 /// `data.csv`, `figure.svg`, `preview.png` and `option.json`. Versions are rendered in
 /// parallel and added in order.
-fn figure_pages(report: &Report, theme: &Theme, site: &mut Site) -> Vec<Diagnostic> {
+fn figure_pages(report: &Report, theme: &SiteTheme, site: &mut FileMap) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let mut errors = Vec::new();
-    if report.figures.is_empty() && report.archive.is_empty() {
+    if report.figures.is_empty() {
         return errors;
     }
-    let versions: Vec<&Placed> = report.figures.iter().chain(&report.archive).collect();
-    let outputs: Vec<VersionOutput> = versions
+    let outputs: Vec<VersionOutput> = report
+        .figures
         .par_iter()
-        .map(|placed| version_output(report, theme, placed))
+        .map(|shown| version_output(report, theme, shown))
         .collect();
     let mut list = Vec::new();
     let mut withdrawn = Vec::new();
-    for (placed, output) in versions.iter().zip(outputs) {
+    for (shown, output) in report.figures.iter().zip(outputs) {
         for (path, bytes) in output.files {
             site.add(path, bytes);
         }
         errors.extend(output.errors);
-        match (
-            placed.is_current(),
-            placed.withdrawn && placed.version == placed.latest,
-        ) {
+        let id = &shown.figure.spec.id;
+        let latest_withdrawn = report.is_withdrawn(id) && shown.version == report.latest(id);
+        match (shown.place.is_some(), latest_withdrawn) {
             (true, _) => list.push(output.view),
             (_, true) => withdrawn.push(output.view),
             _ => {}
@@ -672,13 +754,13 @@ fn figure_pages(report: &Report, theme: &Theme, site: &mut Site) -> Vec<Diagnost
     let page = serde_json::json!({
         "title": "Figures",
         "summary": "Every figure in this report, with its permanent address.",
-        "url": format!("{}figures/", report.config.base_path()),
-        "canonical": format!("{}figures/", report.config.base_url),
+        "url": format!("{}{}", report.config.base_path(), urls::figures()),
+        "canonical": format!("{}{}", report.config.base_url, urls::figures()),
         "figures": list,
         "withdrawn": withdrawn,
     });
     match theme.render_page("figures.html", &page) {
-        Ok(html) => site.add("figures/index.html", html),
+        Ok(html) => site.add(urls::index(urls::figures()), html),
         Err(e) => errors.push(e),
     }
     errors
@@ -691,50 +773,50 @@ struct VersionOutput {
     view: FigureView,
 }
 
-fn version_output(report: &Report, theme: &Theme, placed: &Placed) -> VersionOutput {
-    let chapter = placed.page.map(|p| &report.pages[p].0);
-    let view = figure_view(&report.config, placed, chapter);
-    let id = &placed.figure.spec.id;
-    let dir = format!("figures/{id}/v{}/", placed.version);
+fn version_output(report: &Report, theme: &SiteTheme, shown: &FigureVersion) -> VersionOutput {
+    let chapter = report.page_of(shown);
+    let view = figure_view(report, shown);
+    let id = &shown.figure.spec.id;
+    let file = |name: &str| urls::figure_file(id, shown.version, name);
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    match static_chart(placed) {
+    match static_chart(shown) {
         Ok((svg, png)) => {
-            files.push((format!("{dir}figure.svg"), svg.into_bytes()));
-            files.push((format!("{dir}preview.png"), png));
+            files.push((file("figure.svg"), svg.into_bytes()));
+            files.push((file("preview.png"), png));
         }
         Err(e) => {
             let where_ = chapter.map_or_else(|| "folio.lock".into(), |c| c.file.path.clone());
             errors.push(Diagnostic::file(
                 where_,
-                format!(
-                    "cannot render figure {id:?} version {}: {e}",
-                    placed.version
-                ),
+                format!("cannot render figure {id:?} version {}: {e}", shown.version),
             ));
         }
     }
-    files.push((format!("{dir}data.csv"), placed.figure.table.to_csv()));
+    files.push((file("data.csv"), shown.figure.table.to_csv()));
     files.push((
-        format!("{dir}option.json"),
-        (serde_json::to_string_pretty(&placed.option).expect("JSON serialises") + "\n").into(),
+        file("option.json"),
+        (serde_json::to_string_pretty(&shown.option).expect("JSON serialises") + "\n").into(),
     ));
-    let title = match placed.number {
-        Some(n) => format!("Figure {n}: {}", placed.figure.spec.title),
-        None => format!("Figure: {}", placed.figure.spec.title),
+    let title = match shown.place {
+        Some(place) => format!("Figure {}: {}", place.number, shown.figure.spec.title),
+        None => format!("Figure: {}", shown.figure.spec.title),
     };
-    let mut pages = vec![(format!("{dir}index.html"), &view.permalink)];
-    if placed.version == placed.latest {
-        pages.push((format!("figures/{id}/index.html"), &view.current_url));
+    let mut pages = vec![(
+        urls::index(&urls::figure_version(id, shown.version)),
+        &view.permalink,
+    )];
+    if shown.version == report.latest(id) {
+        pages.push((urls::index(&urls::figure(id)), &view.current_url));
     }
     for (path, url) in pages {
         let page = serde_json::json!({
             "title": title,
-            "summary": format!("{} (version {}), from {}.", placed.figure.spec.title, placed.version, placed.figure.snapshot),
+            "summary": format!("{} (version {}), from {}.", shown.figure.spec.title, shown.version, shown.figure.snapshot),
             "url": url,
             "canonical": view.canonical,
             "charts": true,
-            "image": preview_url(&report.config, placed),
+            "image": preview_url(&report.config, shown),
             "figure": &view,
         });
         match theme.render_page("figure_page.html", &page) {
@@ -750,8 +832,8 @@ fn version_output(report: &Report, theme: &Theme, placed: &Placed) -> VersionOut
 }
 
 /// A figure's static SVG and its PNG preview.
-fn static_chart(placed: &Placed) -> Result<(String, Vec<u8>), String> {
-    let mut option = placed.option.clone();
+fn static_chart(shown: &FigureVersion) -> Result<(String, Vec<u8>), String> {
+    let mut option = shown.option.clone();
     // The static twin is shown on a light background, also in dark mode and print.
     option["backgroundColor"] = serde_json::json!("#ffffff");
     // Tooltips and the aria description draw nothing in an SVG file; leaving them out
@@ -801,7 +883,7 @@ fn changes(report: &Report, base: &str) -> serde_json::Value {
                 s.dataset,
                 s.version
             ),
-            url: format!("{base}data/{}/{}/", s.dataset, s.version),
+            url: format!("{base}{}", urls::snapshot(&s.dataset, &s.version)),
             detail: if notes.is_empty() {
                 format!("Snapshot published, SHA-256 {}.", s.sha256)
             } else {
@@ -809,10 +891,10 @@ fn changes(report: &Report, base: &str) -> serde_json::Value {
             },
         });
     }
-    let versions: Vec<&Placed> = report.figures.iter().chain(&report.archive).collect();
     for figure in &report.lock.figure {
         for (i, v) in figure.version.iter().enumerate() {
-            let title = versions
+            let title = report
+                .figures
                 .iter()
                 .find(|p| p.figure.spec.id == figure.id && p.version == v.number)
                 .map_or(figure.id.clone(), |p| p.figure.spec.title.clone());
@@ -823,7 +905,7 @@ fn changes(report: &Report, base: &str) -> serde_json::Value {
             by_date.entry(&v.published).or_default().push(Change {
                 kind: "figure",
                 title: format!("{title} (figure {}, version {})", figure.id, v.number),
-                url: format!("{base}figures/{}/v{}/", figure.id, v.number),
+                url: format!("{base}{}", urls::figure_version(&figure.id, v.number)),
                 detail,
             });
         }
@@ -836,8 +918,8 @@ fn changes(report: &Report, base: &str) -> serde_json::Value {
     serde_json::json!({
         "title": "Changes",
         "summary": "Every dataset version and figure version this report has published, newest first.",
-        "url": format!("{base}changes/"),
-        "canonical": format!("{}changes/", report.config.base_url),
+        "url": format!("{base}{}", urls::changes()),
+        "canonical": format!("{}{}", report.config.base_url, urls::changes()),
         "days": days,
     })
 }
@@ -845,23 +927,24 @@ fn changes(report: &Report, base: &str) -> serde_json::Value {
 /// `/citation.bib`: the report, then every figure version by id and version.
 fn citation_bib(report: &Report) -> String {
     let mut bib = crate::cite::report_bibtex(&report.config, &latest_publication(&report.lock));
-    let mut cited: Vec<&Placed> = report.figures.iter().chain(&report.archive).collect();
+    let mut cited: Vec<&FigureVersion> = report.figures.iter().collect();
     cited.sort_by(|a, b| (&a.figure.spec.id, a.version).cmp(&(&b.figure.spec.id, b.version)));
-    for placed in cited {
+    for shown in cited {
         bib.push('\n');
         bib.push_str(&crate::cite::bibtex(
             &report.config,
-            &figure_ref(&report.config, placed),
+            &figure_ref(&report.config, shown),
         ));
     }
     bib
 }
 
 /// The absolute address of a figure version's PNG preview.
-fn preview_url(config: &Config, placed: &Placed) -> String {
+fn preview_url(config: &Config, shown: &FigureVersion) -> String {
     format!(
-        "{}figures/{}/v{}/preview.png",
-        config.base_url, placed.figure.spec.id, placed.version
+        "{}{}",
+        config.base_url,
+        urls::figure_file(&shown.figure.spec.id, shown.version, "preview.png")
     )
 }
 
@@ -881,11 +964,11 @@ fn report_jsonld(report: &Report) -> String {
         "license": config.license,
         "datePublished": published,
         "author": config.authors.iter().map(|a| serde_json::json!({ "@type": "Person", "name": a })).collect::<Vec<_>>(),
-        "hasPart": report.figures.iter().map(|f| serde_json::json!({
+        "hasPart": report.current().map(|f| serde_json::json!({
             "@type": "ImageObject",
             "name": f.figure.spec.title,
-            "url": format!("{}figures/{}/v{}/", config.base_url, f.figure.spec.id, f.version),
-            "contentUrl": format!("{}figures/{}/v{}/figure.svg", config.base_url, f.figure.spec.id, f.version),
+            "url": format!("{}{}", config.base_url, urls::figure_version(&f.figure.spec.id, f.version)),
+            "contentUrl": format!("{}{}", config.base_url, urls::figure_file(&f.figure.spec.id, f.version, "figure.svg")),
         })).collect::<Vec<_>>(),
     });
     chart::embeddable_json(&value)
@@ -900,7 +983,7 @@ fn dataset_jsonld(report: &Report, dataset: &Dataset, snapshot: &Snapshot) -> St
         "@type": "Dataset",
         "name": format!("{} ({})", meta.title, snapshot.version),
         "description": if meta.description.is_empty() { meta.title.clone() } else { meta.description.clone() },
-        "url": format!("{base}data/{}/{}/", dataset.name, snapshot.version),
+        "url": format!("{base}{}", urls::snapshot(&dataset.name, &snapshot.version)),
         "version": snapshot.version,
         "license": meta.license,
         "isBasedOn": meta.source_url,
@@ -910,7 +993,7 @@ fn dataset_jsonld(report: &Report, dataset: &Dataset, snapshot: &Snapshot) -> St
         "distribution": {
             "@type": "DataDownload",
             "encodingFormat": "text/csv",
-            "contentUrl": format!("{base}data/{}/{}.csv", dataset.name, snapshot.version),
+            "contentUrl": format!("{base}{}", urls::snapshot_file(&dataset.name, &snapshot.version)),
             "contentSize": format!("{} B", snapshot.size),
         },
     });

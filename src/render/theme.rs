@@ -18,30 +18,33 @@ pub use crate::project::ThemeFile;
 
 /// The default theme: templates and assets, from this repository's `templates/`.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("index.html", include_str!("../templates/index.html")),
-    ("page.html", include_str!("../templates/page.html")),
-    ("404.html", include_str!("../templates/404.html")),
-    ("data.html", include_str!("../templates/data.html")),
-    ("dataset.html", include_str!("../templates/dataset.html")),
-    ("snapshot.html", include_str!("../templates/snapshot.html")),
-    ("figure.html", include_str!("../templates/figure.html")),
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("data.html", include_str!("../../templates/data.html")),
+    ("dataset.html", include_str!("../../templates/dataset.html")),
+    (
+        "snapshot.html",
+        include_str!("../../templates/snapshot.html"),
+    ),
+    ("figure.html", include_str!("../../templates/figure.html")),
     (
         "figure_page.html",
-        include_str!("../templates/figure_page.html"),
+        include_str!("../../templates/figure_page.html"),
     ),
-    ("figures.html", include_str!("../templates/figures.html")),
-    ("changes.html", include_str!("../templates/changes.html")),
+    ("figures.html", include_str!("../../templates/figures.html")),
+    ("changes.html", include_str!("../../templates/changes.html")),
 ];
 
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     (
         "assets/style.css",
-        include_bytes!("../templates/assets/style.css"),
+        include_bytes!("../../templates/assets/style.css"),
     ),
     (
         "assets/folio.js",
-        include_bytes!("../templates/assets/folio.js"),
+        include_bytes!("../../templates/assets/folio.js"),
     ),
 ];
 
@@ -130,28 +133,25 @@ impl Theme {
         }
     }
 
-    /// Makes `site` what every template sees as `site`, serialised once for all pages (a
-    /// long report's chapter list would otherwise be converted for every page).
-    pub fn set_site(&mut self, site: &impl Serialize) {
-        self.tera.global_context().insert("site", site);
+    /// The theme with `site` as what every template sees as `site`: serialised once for all
+    /// pages (a long report's chapter list would otherwise be converted for every page).
+    /// Figures inside chapters and figure pages see the same `site`.
+    pub fn with_site(&self, site: &impl Serialize) -> SiteTheme {
+        let mut tera = self.tera.clone();
+        tera.global_context().insert("site", site);
+        SiteTheme { tera }
     }
+}
 
-    /// Renders `template` with the site set by [`Theme::set_site`] and `page`.
+/// A theme with the site's values set: what renders pages.
+pub struct SiteTheme {
+    tera: Tera,
+}
+
+impl SiteTheme {
+    /// Renders `template` with `page` as `page`.
     pub fn render_page(&self, template: &str, page: &impl Serialize) -> Result<String, Diagnostic> {
         let mut context = Context::new();
-        context.insert("page", page);
-        self.render_context(template, &context)
-    }
-
-    /// Renders `template` with `site` and `page` in its context.
-    pub fn render(
-        &self,
-        template: &str,
-        site: &impl Serialize,
-        page: &impl Serialize,
-    ) -> Result<String, Diagnostic> {
-        let mut context = Context::new();
-        context.insert("site", site);
         context.insert("page", page);
         self.render_context(template, &context)
     }
@@ -185,7 +185,8 @@ mod tests {
         }])
         .unwrap();
         let out = theme
-            .render("404.html", &(), &serde_json::json!({"x": "<b>"}))
+            .with_site(&())
+            .render_page("404.html", &serde_json::json!({"x": "<b>"}))
             .unwrap();
         assert_eq!(out, "gone: &lt;b&gt;");
     }

@@ -17,34 +17,34 @@ use crate::error::{self, Error};
 /// `@@TITLE_TEXT@@` (plain text) and `@@FOLIO_VERSION@@` (this folio's version, which the
 /// Pages workflow installs).
 const SCAFFOLD: &[(&str, &str)] = &[
-    (".gitattributes", include_str!("scaffold/.gitattributes")),
+    (".gitattributes", include_str!("../scaffold/.gitattributes")),
     (
         ".github/workflows/pages.yml",
-        include_str!("scaffold/.github/workflows/pages.yml"),
+        include_str!("../scaffold/.github/workflows/pages.yml"),
     ),
-    (".gitignore", include_str!("scaffold/.gitignore")),
-    ("README.md", include_str!("scaffold/README.md")),
+    (".gitignore", include_str!("../scaffold/.gitignore")),
+    ("README.md", include_str!("../scaffold/README.md")),
     (
         "content/01-first-chapter.md",
-        include_str!("scaffold/content/01-first-chapter.md"),
+        include_str!("../scaffold/content/01-first-chapter.md"),
     ),
     (
         "content/_index.md",
-        include_str!("scaffold/content/_index.md"),
+        include_str!("../scaffold/content/_index.md"),
     ),
     (
         "content/references.bib",
-        include_str!("scaffold/content/references.bib"),
+        include_str!("../scaffold/content/references.bib"),
     ),
     (
         "data/co2-emissions/2020-12-09.csv",
-        include_str!("scaffold/data/co2-emissions/2020-12-09.csv"),
+        include_str!("../scaffold/data/co2-emissions/2020-12-09.csv"),
     ),
     (
         "data/co2-emissions/dataset.toml",
-        include_str!("scaffold/data/co2-emissions/dataset.toml"),
+        include_str!("../scaffold/data/co2-emissions/dataset.toml"),
     ),
-    ("folio.toml", include_str!("scaffold/folio.toml")),
+    ("folio.toml", include_str!("../scaffold/folio.toml")),
 ];
 
 /// What `folio init` is asked to make.
@@ -54,23 +54,25 @@ pub struct NewReport {
     pub dir: PathBuf,
     /// The report's title.
     pub title: String,
+    /// The date the example's snapshot and figure are locked under (`YYYY-MM-DD`).
+    pub today: String,
 }
 
 /// Writes the scaffold with its tokens replaced, and its lock: as the first build would
 /// write it, with the snapshot's checksum and the example figure's first version.
-fn write_scaffold(dir: &Path, tokens: &[(&str, &str)]) -> Result<(), Error> {
+fn write_scaffold(dir: &Path, tokens: &[(&str, &str)], today: &str) -> Result<(), Error> {
     for (path, text) in SCAFFOLD {
         error::write(&dir.join(path), substitute(text, tokens).as_bytes())?;
     }
-    let built = crate::render(&crate::Options {
+    let built = crate::render_site(&crate::Options {
         root: dir.to_path_buf(),
         out: None,
         base_url: None,
         locked: false,
-        write: false,
         progress: false,
+        today: today.to_string(),
     })?;
-    if let Some(lock) = built.lock_to_write() {
+    if let Some(lock) = built.lock {
         error::write(&dir.join(crate::lock::FILE), lock.as_bytes())?;
     }
     Ok(())
@@ -155,7 +157,7 @@ pub fn init(new: &NewReport) -> Result<String, Error> {
         ("@@FOLIO_VERSION@@", env!("CARGO_PKG_VERSION")),
     ];
     // All or nothing: a report that cannot be made leaves the directory as it was.
-    let made = write_scaffold(dir, &tokens);
+    let made = write_scaffold(dir, &tokens, &new.today);
     if made.is_err() {
         for (path, _) in SCAFFOLD {
             let _ = std::fs::remove_file(dir.join(path));

@@ -1,0 +1,518 @@
+//! The check stage: every directive of the prose resolved against the data, every figure
+//! given its version from the lock, every published version rebuilt, every citation key
+//! checked. Data in, data out: nothing here writes markup.
+//!
+//! In: [`Parsed`] and the build's [`Options`]. Out: a [`Report`] (or every diagnostic found,
+//! by this stage and the ones before it, sorted). Steps: check the snapshots against the
+//! lock; resolve the chart directives (in parallel) and number them in reading order; give
+//! each its version, publishing a new one when its spec or data changed (or failing, with
+//! `--locked`); rebuild every other locked version from the lock; resolve each page's
+//! figure references, values and citations.
+//!
+//! One fault gives one diagnostic: a reference to a chart whose directive failed, or to a
+//! snapshot the lock says is missing, is not reported again.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::Options;
+use crate::bib::Bibliography;
+use crate::config::Config;
+use crate::content::Page;
+use crate::data::Registry;
+use crate::diag::{self, Diagnostic, Source};
+use crate::error::Error;
+use crate::figure::{self, FigureVersion, Place};
+use crate::lock::{self, Lock};
+use crate::markdown::Directive;
+use crate::parse::Parsed;
+use crate::render::theme::Theme;
+use crate::value;
+
+/// The report, checked: everything the site is rendered from, and nothing rendered yet.
+pub struct Report {
+    /// The configuration (with any `--base-url` override applied).
+    pub config: Config,
+    /// Pages in reading order, each with its directives resolved.
+    pub pages: Vec<CheckedPage>,
+    /// Every figure version the site publishes: first those the prose shows, in reading
+    /// order (each with its [`Place`]), then every other locked version, by id and number.
+    pub figures: Vec<FigureVersion>,
+    /// Datasets and their snapshots.
+    pub data: Registry,
+    /// The lock as this build leaves it (publication dates, every version's history).
+    pub lock: Lock,
+    /// Whether this build adds to the lock (so `folio.lock` is written).
+    pub lock_changed: bool,
+    /// What this build published for the first time, in words.
+    pub notes: Vec<String>,
+    /// The bibliography, for formatting the pages' citations.
+    pub bibliography: Option<Bibliography>,
+    /// The theme the site is rendered with.
+    pub theme: Theme,
+}
+
+/// A page with what each of its directives resolved to.
+pub struct CheckedPage {
+    /// The page.
+    pub page: Page,
+    /// What each directive resolved to, by its offset in the page's body.
+    pub resolved: BTreeMap<usize, Resolved>,
+    /// The key lists of its citations, in order (every key is in the bibliography).
+    pub citations: Vec<Vec<String>>,
+}
+
+/// What a directive of the prose resolved to.
+#[derive(Debug, Clone)]
+pub enum Resolved {
+    /// A chart: the index of its figure version in [`Report::figures`].
+    Figure(usize),
+    /// A cross-reference to the figure at this index of [`Report::figures`].
+    FigRef(usize),
+    /// A value role's cell.
+    Value(value::Value),
+    /// A citation of these keys.
+    Cite(Vec<String>),
+    /// Nothing: the directive failed and its diagnostic is reported (or rests on a fault
+    /// reported elsewhere).
+    Omitted,
+}
+
+impl Report {
+    /// The figure versions the prose shows, in reading order.
+    pub fn current(&self) -> impl Iterator<Item = &FigureVersion> {
+        self.figures.iter().filter(|f| f.place.is_some())
+    }
+
+    /// The latest published version of figure `id`.
+    pub fn latest(&self, id: &str) -> u32 {
+        self.lock
+            .figure(id)
+            .and_then(|f| f.version.last())
+            .map_or(0, |v| v.number)
+    }
+
+    /// True when figure `id` is no longer in the prose (its pages stay, marked withdrawn).
+    pub fn is_withdrawn(&self, id: &str) -> bool {
+        !self.current().any(|f| f.figure.spec.id == id)
+    }
+
+    /// What changed from the previous version of figure `id` to `version`, in words.
+    pub fn change(&self, id: &str, version: u32) -> Option<String> {
+        let versions = &self.lock.figure(id)?.version;
+        let i = versions.iter().position(|v| v.number == version)?;
+        Some(versions[i].change_from(&versions[i.checked_sub(1)?]))
+    }
+
+    /// The page that shows figure `figure`'s id now (for any of its versions), if the prose
+    /// still shows it.
+    pub fn page_of(&self, figure: &FigureVersion) -> Option<&Page> {
+        let id = &figure.figure.spec.id;
+        let place = self.current().find(|f| &f.figure.spec.id == id)?.place?;
+        Some(&self.pages[place.page].page)
+    }
+}
+
+/// Checks the parsed project, collecting every diagnostic.
+pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
+    let Parsed {
+        config,
+        pages,
+        directives,
+        theme,
+        data,
+        bibliography,
+        lock: committed,
+        spec_offsets,
+        lock_file,
+        diagnostics: mut errors,
+    } = parsed;
+    let (mut lock, mut notes) =
+        lock::check_snapshots(&committed, &data, options.locked, &options.today)
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_else(|()| (committed.clone(), Vec::new()));
+    // Snapshots the lock records but the project lacks: their diagnostic is the lock's.
+    let missing: BTreeSet<String> = committed
+        .snapshot
+        .iter()
+        .map(|s| format!("{}@{}", s.dataset, s.version))
+        .filter(|id| data.resolve(id).is_err())
+        .collect();
+    let charts = resolve_charts(&pages, &directives, &data, &missing, &mut errors);
+    let mut versions = Vec::with_capacity(charts.placed.len());
+    for chart in charts.placed {
+        let version = publish(&chart, &pages, &mut lock, options, &mut errors, &mut notes);
+        let published = lock
+            .figure(&chart.figure.spec.id)
+            .and_then(|f| f.version.iter().find(|v| v.number == version))
+            .map_or_else(|| options.today.clone(), |v| v.published.clone());
+        versions.push((chart, version, published));
+    }
+    // Their ECharts options, in parallel, kept in reading order.
+    let mut figures: Vec<FigureVersion> = versions
+        .into_par_iter()
+        .map(|(chart, version, published)| {
+            FigureVersion::new(chart.figure, version, published, Some(chart.place))
+        })
+        .collect();
+    let lock_source = lock_file
+        .as_ref()
+        .map_or(Source::new(Path::new(lock::FILE), ""), |file| {
+            Source::new(&file.path, &file.text)
+        });
+    figures.extend(rebuild_archive(
+        &lock,
+        &figures,
+        &data,
+        &lock_source,
+        &spec_offsets,
+        &missing,
+        &mut errors,
+    ));
+    let context = Context {
+        figures: &figures,
+        unresolved: &charts.unresolved,
+        unnamed_failure: charts.unnamed_failure,
+        missing: &missing,
+        data: &data,
+        bibliography: bibliography.as_ref(),
+    };
+    let checked: Vec<(CheckedPage, Vec<Diagnostic>)> = pages
+        .into_par_iter()
+        .zip(directives)
+        .enumerate()
+        .map(|(index, (page, found))| check_page(index, page, &found, &context))
+        .collect();
+    let mut pages = Vec::with_capacity(checked.len());
+    for (page, found) in checked {
+        errors.extend(found);
+        pages.push(page);
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    Ok(Report {
+        config,
+        pages,
+        figures,
+        data,
+        lock_changed: lock != committed,
+        lock,
+        notes,
+        bibliography,
+        theme,
+    })
+}
+
+/// A chart directive resolved and placed in the report, before it has a version.
+struct Placed {
+    figure: figure::Figure,
+    place: Place,
+}
+
+/// The charts of the prose, and what is known of those that failed.
+struct Charts {
+    placed: Vec<Placed>,
+    /// Ids of chart directives that failed, with their errors reported.
+    unresolved: BTreeSet<String>,
+    /// True when a chart directive failed before its id could be read.
+    unnamed_failure: bool,
+}
+
+/// Resolves every chart directive (in parallel) and numbers the figures in reading order.
+fn resolve_charts(
+    pages: &[Page],
+    directives: &[Vec<Directive>],
+    data: &Registry,
+    missing: &BTreeSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) -> Charts {
+    let found: Vec<(usize, &str, usize)> = directives
+        .iter()
+        .enumerate()
+        .flat_map(|(page, found)| {
+            found.iter().filter_map(move |d| match d {
+                Directive::Chart { body, offset } => Some((page, body.as_str(), *offset)),
+                _ => None,
+            })
+        })
+        .collect();
+    let resolved: Vec<Result<figure::Figure, Vec<Diagnostic>>> = found
+        .par_iter()
+        .map(|&(page, body, offset)| {
+            let source = pages[page].body_source().fragment(offset);
+            let spec = figure::parse(body, &source).map_err(|e| vec![e])?;
+            if missing.contains(&spec.data) {
+                // The lock reports the missing snapshot.
+                return Err(Vec::new());
+            }
+            figure::resolve(spec, data, body, &source)
+        })
+        .collect();
+    let mut charts = Charts {
+        placed: Vec::new(),
+        unresolved: BTreeSet::new(),
+        unnamed_failure: false,
+    };
+    for ((page, body, offset), resolved) in found.into_iter().zip(resolved) {
+        let figure = match resolved {
+            Ok(figure) => figure,
+            Err(e) => {
+                errors.extend(e);
+                match figure::id_of(body) {
+                    Some(id) => charts.unresolved.insert(id),
+                    None => std::mem::replace(&mut charts.unnamed_failure, true),
+                };
+                continue;
+            }
+        };
+        let id = &figure.spec.id;
+        if let Some(first) = charts.placed.iter().find(|p| &p.figure.spec.id == id) {
+            let source = pages[page].body_source().fragment(offset);
+            errors.push(
+                source
+                    .error_at(
+                        diag::toml_key_offset(body, "id"),
+                        format!("figure id {id:?} is used twice"),
+                    )
+                    .with_hint(format!(
+                        "it is first used in {}; each figure needs its own permanent id",
+                        pages[first.place.page].file.path.display()
+                    )),
+            );
+            continue;
+        }
+        let number = charts.placed.len() + 1;
+        charts.placed.push(Placed {
+            figure,
+            place: Place {
+                number,
+                page,
+                offset,
+            },
+        });
+    }
+    charts
+}
+
+/// The version of a chart of the prose: its latest locked version when the spec and data
+/// are the same, else a new version, added to `lock` (or, with `--locked`, a diagnostic).
+fn publish(
+    chart: &Placed,
+    pages: &[Page],
+    lock: &mut Lock,
+    options: &Options,
+    errors: &mut Vec<Diagnostic>,
+    notes: &mut Vec<String>,
+) -> u32 {
+    let figure = &chart.figure;
+    let id = &figure.spec.id;
+    let spec = figure::canonical(&figure.spec);
+    match lock.figure_status(id, &spec, &figure.snapshot) {
+        lock::FigureStatus::Published(n) => n,
+        lock::FigureStatus::Unpublished(n) if options.locked => {
+            let source = pages[chart.place.page]
+                .body_source()
+                .fragment(chart.place.offset);
+            let what = if n == 1 {
+                format!("figure {id:?} is not in folio.lock")
+            } else {
+                format!("figure {id:?} differs from its published version {}", n - 1)
+            };
+            errors.push(source.error_at(0, what).with_hint(format!(
+                "run `folio build` without --locked to publish it as version {n}, and commit folio.lock"
+            )));
+            n
+        }
+        lock::FigureStatus::Unpublished(n) => {
+            let version = lock::LockedVersion {
+                number: n,
+                published: options.today.clone(),
+                data: figure.snapshot.clone(),
+                sha256: figure.sha256.clone(),
+                spec,
+            };
+            let change = lock
+                .figure(id)
+                .and_then(|f| f.version.last())
+                .map(|previous| version.change_from(previous));
+            notes.push(match change {
+                Some(change) => format!("published figure {id} version {n}: {change}"),
+                None => format!("published figure {id} version {n}"),
+            });
+            lock.publish_figure(id, version)
+        }
+    }
+}
+
+/// Every locked figure version the prose does not show (earlier and withdrawn ones),
+/// rebuilt from its spec in the lock against its immutable snapshot.
+fn rebuild_archive(
+    lock: &Lock,
+    current: &[FigureVersion],
+    data: &Registry,
+    lock_source: &Source<'_>,
+    spec_offsets: &lock::SpecOffsets,
+    missing: &BTreeSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<FigureVersion> {
+    let mut archive = Vec::new();
+    for locked in &lock.figure {
+        for version in &locked.version {
+            let shown = current
+                .iter()
+                .any(|f| f.figure.spec.id == locked.id && f.version == version.number);
+            // A version that plots a missing snapshot rests on the lock's diagnostic.
+            if shown || missing.contains(&version.data) {
+                continue;
+            }
+            let at = spec_offsets
+                .get(&(locked.id.clone(), version.number))
+                .copied()
+                .unwrap_or(0);
+            let source = lock_source.fragment(at);
+            // The lock was validated: its spec is a chart directive.
+            let rebuilt = serde_json::from_str::<figure::ChartSpec>(&version.spec)
+                .map_err(|e| vec![source.error_at(0, e.to_string())])
+                .and_then(|spec| figure::resolve(spec, data, "", &source));
+            match rebuilt {
+                Ok(figure) => archive.push(FigureVersion::new(
+                    figure,
+                    version.number,
+                    version.published.clone(),
+                    None,
+                )),
+                Err(e) => errors.extend(e),
+            }
+        }
+    }
+    archive
+}
+
+/// What a page's directives resolve against.
+struct Context<'a> {
+    figures: &'a [FigureVersion],
+    unresolved: &'a BTreeSet<String>,
+    unnamed_failure: bool,
+    missing: &'a BTreeSet<String>,
+    data: &'a Registry,
+    bibliography: Option<&'a Bibliography>,
+}
+
+/// Resolves a page's directives; returns the checked page and its diagnostics.
+fn check_page(
+    index: usize,
+    page: Page,
+    directives: &[Directive],
+    context: &Context<'_>,
+) -> (CheckedPage, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut resolved = BTreeMap::new();
+    let mut citations = Vec::new();
+    let source = page.body_source();
+    for directive in directives {
+        let (offset, outcome) = match directive {
+            Directive::Chart { offset, .. } => {
+                let shown = context.figures.iter().position(|f| {
+                    f.place
+                        .is_some_and(|p| p.page == index && p.offset == *offset)
+                });
+                (*offset, shown.map_or(Resolved::Omitted, Resolved::Figure))
+            }
+            Directive::FigRef { id, offset } => {
+                let target = context
+                    .figures
+                    .iter()
+                    .position(|f| f.place.is_some() && &f.figure.spec.id == id);
+                let outcome = match target {
+                    Some(target) => Resolved::FigRef(target),
+                    // Its directive's own diagnostic says what is wrong.
+                    None if context.unresolved.contains(id) || context.unnamed_failure => {
+                        Resolved::Omitted
+                    }
+                    None => {
+                        errors.push(
+                            source
+                                .error_at(*offset, format!("unknown figure @fig-{id}"))
+                                .with_hint(figure_list(context.figures)),
+                        );
+                        Resolved::Omitted
+                    }
+                };
+                (*offset, outcome)
+            }
+            Directive::Value { spec, offset } => {
+                let outcome = match value::resolve(spec, context.data) {
+                    Ok(value) => Resolved::Value(value),
+                    Err(_) if rests_on_missing(spec, context.missing) => Resolved::Omitted,
+                    Err(problem) => {
+                        let mut d = source.error_at(offset + problem.offset, problem.message);
+                        d.hint = problem.hint;
+                        errors.push(d);
+                        Resolved::Omitted
+                    }
+                };
+                (*offset, outcome)
+            }
+            Directive::Cite { keys, offset } => {
+                match context.bibliography {
+                    None => errors.push(
+                        source
+                            .error_at(
+                                *offset,
+                                format!(
+                                    "[@{}] cites a reference, but there is no bibliography",
+                                    keys.join("; @")
+                                ),
+                            )
+                            .with_hint("add the entry to content/references.bib"),
+                    ),
+                    Some(bibliography) => {
+                        for key in keys.iter().filter(|k| !bibliography.contains(k)) {
+                            errors.push(
+                                source
+                                    .error_at(*offset, format!("unknown reference @{key}"))
+                                    .with_hint(format!(
+                                        "content/references.bib has {}",
+                                        bibliography.some_keys(12)
+                                    )),
+                            );
+                        }
+                    }
+                }
+                citations.push(keys.clone());
+                (*offset, Resolved::Cite(keys.clone()))
+            }
+        };
+        resolved.insert(offset, outcome);
+    }
+    let page = CheckedPage {
+        page,
+        resolved,
+        citations,
+    };
+    (page, errors)
+}
+
+/// True when a value role names a snapshot that the lock records and the project lacks.
+fn rests_on_missing(role: &str, missing: &BTreeSet<String>) -> bool {
+    role.split_whitespace()
+        .next()
+        .is_some_and(|snapshot| missing.contains(snapshot))
+}
+
+/// The figures a reference may name, for a hint.
+fn figure_list(figures: &[FigureVersion]) -> String {
+    let ids: Vec<String> = figures
+        .iter()
+        .filter(|f| f.place.is_some())
+        .map(|f| format!("@fig-{}", f.figure.spec.id))
+        .collect();
+    if ids.is_empty() {
+        "the report has no figures yet".to_string()
+    } else {
+        format!("figures are {}", ids.join(", "))
+    }
+}
