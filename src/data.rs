@@ -644,12 +644,12 @@ fn located(full: &Path, rel: &Path, problems: Vec<Problem>) -> Vec<Diagnostic> {
                 ..Diagnostic::file(rel, p.message)
             },
             Some(at) => {
-                let mut d = source.error_at(record_start(&text, at), p.message);
-                if let (Some(field), Some(line)) = (p.field, &d.snippet) {
-                    d.col = field_column(line, field);
+                let start = record_start(&text, at);
+                let at = p.field.map_or(start, |f| field_start(&text, start, f));
+                Diagnostic {
+                    hint: p.hint,
+                    ..source.error_at(at, p.message)
                 }
-                d.hint = p.hint;
-                d
             }
         })
         .collect()
@@ -677,21 +677,27 @@ fn text_keeping_offsets(bytes: &[u8]) -> String {
     text
 }
 
-/// The 1-based character column where field `index` of a CSV line starts.
-fn field_column(line: &str, index: usize) -> usize {
+/// Where field `index` of the record that starts at `start` begins in `text`, reading the
+/// record as the CSV parser does (a quoted cell may hold commas and line breaks), so that a
+/// diagnostic about a cell points at the cell, on whichever line it is.
+fn field_start(text: &str, start: usize, index: usize) -> usize {
+    let Some(record) = text.get(start..) else {
+        return start;
+    };
     let mut field = 0;
     let mut quoted = false;
-    for (col, c) in line.chars().enumerate() {
+    for (i, c) in record.char_indices() {
         if field == index {
-            return col + 1;
+            return start + i;
         }
         match c {
             '"' => quoted = !quoted,
             ',' if !quoted => field += 1,
+            '\n' | '\r' if !quoted => break,
             _ => {}
         }
     }
-    line.chars().count() + 1
+    start
 }
 
 fn parse_table<R: Read>(

@@ -139,7 +139,7 @@ impl<'a> Source<'a> {
             line,
             col,
             message: message.into(),
-            snippet: self.text.lines().nth(line - 1).map(str::to_string),
+            snippet: lines(self.text).nth(line - 1).map(str::to_string),
             hint: None,
         }
     }
@@ -151,11 +151,40 @@ impl<'a> Source<'a> {
             at -= 1;
         }
         let before = &self.text[..at];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = lines(before).count().max(1) + usize::from(ends_line(before));
+        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let col = before[line_start..].chars().count() + 1;
         (line, col)
     }
+}
+
+/// The lines of `text`, ended by `\n`, `\r\n` or a lone `\r` (as CommonMark and CSV
+/// files from old Macs have them), without their endings.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.find(['\n', '\r']) {
+            Some(i) => {
+                let ending = if current[i..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                rest = Some(&current[i + ending..]).filter(|r| !r.is_empty());
+                Some(&current[..i])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
+/// True when `text` ends with a line ending (so the next line has begun).
+fn ends_line(text: &str) -> bool {
+    text.ends_with(['\n', '\r'])
 }
 
 /// Where the line that sets `key = ...` starts in a TOML text (0 when no line does), for
@@ -220,6 +249,18 @@ mod tests {
         assert_eq!(source.locate(6), (5, 1));
         // Columns count characters, not bytes.
         assert_eq!(source.locate(13), (5, 7));
+    }
+
+    #[test]
+    fn counts_lines_ended_by_lf_crlf_or_a_lone_cr() {
+        let text = "a\nb\r\nc\rd";
+        assert_eq!(lines(text).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+        let source = Source::new(Path::new("f"), text);
+        assert_eq!(source.locate(0), (1, 1));
+        assert_eq!(source.locate(2), (2, 1));
+        assert_eq!(source.locate(5), (3, 1));
+        assert_eq!(source.locate(7), (4, 1));
+        assert_eq!(source.error_at(7, "x").snippet.as_deref(), Some("d"));
     }
 
     #[test]

@@ -167,16 +167,25 @@ fn walk(
             {
                 let mut body = String::new();
                 let mut offset = None;
+                let mut end = range.start;
                 for (inner, inner_range) in iter.by_ref() {
                     match inner {
                         Event::Text(t) => {
                             offset.get_or_insert(inner_range.start);
+                            end = inner_range.end;
                             body.push_str(&t);
                         }
                         Event::End(TagEnd::CodeBlock) => {
                             in_code_block = false;
                             // An empty block: point at its fence line.
                             let offset = offset.unwrap_or(range.start);
+                            // The body as written, when it differs from the parser's text
+                            // only in its line endings (CRLF): then every offset in it is an
+                            // offset in the file.
+                            let raw = markdown.get(offset..end).unwrap_or("");
+                            if raw.len() != body.len() && raw.replace("\r\n", "\n") == body {
+                                body = raw.to_string();
+                            }
                             resolve_into(Directive::Chart { body, offset }, &mut events, true);
                             break;
                         }
@@ -203,6 +212,16 @@ fn walk(
                     &mut events,
                     false,
                 );
+            }
+            // Footnotes take ids of their own kind (`fn-<label>`), so that no label can take
+            // an id the page gives another element (`[^main]`).
+            Event::FootnoteReference(label) => {
+                events.push(Event::FootnoteReference(format!("fn-{label}").into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                events.push(Event::Start(Tag::FootnoteDefinition(
+                    format!("fn-{label}").into(),
+                )));
             }
             other => events.push(other),
         }
@@ -311,6 +330,11 @@ fn fig_refs(text: &str) -> Vec<(usize, &str)> {
 /// so a heading id with either prefix is given `section-` in front.
 const RESERVED_IDS: [&str; 3] = ["main", "contents-title", "references"];
 
+/// Prefixes of ids the page gives its own elements: figures (`fig-<id>`), references
+/// (`ref-<key>`) and footnotes (`fn-<label>`). A heading id with one of them gets
+/// `section-` in front.
+const RESERVED_PREFIXES: [&str; 3] = ["fig-", "ref-", "fn-"];
+
 /// Gives every heading an id (its own `{#id}`, else one made from its text) and an anchor
 /// link, and lists levels 2 and 3 for the table of contents. Ids are unique in the page by
 /// construction: a heading never takes an id used before it, one a footnote takes, or one
@@ -409,7 +433,7 @@ pub fn slugify(text: &str) -> String {
 }
 
 fn unique(base: String, used: &mut BTreeSet<String>) -> String {
-    let base = if base.starts_with("fig-") || base.starts_with("ref-") {
+    let base = if RESERVED_PREFIXES.iter().any(|p| base.starts_with(p)) {
         format!("section-{base}")
     } else {
         base

@@ -677,3 +677,69 @@ fn a_failed_directive_or_a_missing_snapshot_is_reported_once() {
         "{err}"
     );
 }
+
+#[test]
+fn line_numbers_are_right_for_every_kind_of_line_ending_and_multi_line_cells() {
+    // CSV with old-Mac line endings (a lone CR), and a quoted cell over two lines.
+    let dir = fixture("data-crlf");
+    std::fs::write(
+        dir.path().join("data/m/v1.csv"),
+        "model,share\rQwen,x1\rDeepSeek,12.0\r\"Multi\nline\",zz\r",
+    )
+    .unwrap();
+    let output = folio(dir.path(), &["build"], &[]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    let cells: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> "))
+        .collect();
+    // "x1" on line 2 at column 6; "zz" on line 5 (the cell's second line) at column 7.
+    assert_eq!(cells, ["data/m/v1.csv:2:6", "data/m/v1.csv:5:7"], "{err}");
+    assert!(err.contains("5 | line\",zz"), "{err}");
+    // A chart directive in a Markdown file with CRLF line endings: the bad key's own line.
+    let dir = fixture("charts");
+    let md = dir.path().join("content/01-kinds.md");
+    let text = std::fs::read_to_string(&md)
+        .unwrap()
+        .replacen("x = \"month\"", "x = \"monthz\"", 1)
+        .replace('\n', "\r\n");
+    std::fs::write(&md, &text).unwrap();
+    let output = folio(dir.path(), &["build"], &[]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_eq!(
+        locations(&err),
+        [format!(
+            "content/01-kinds.md:{}",
+            line_of(&text, "x = \"monthz\"")
+        )],
+        "{err}"
+    );
+}
+
+#[test]
+fn footnote_labels_never_take_an_id_the_page_gives() {
+    let dir = fixture("chart-duplicate-x");
+    std::fs::write(
+        dir.path().join("data/m/v1.csv"),
+        "model,share\nQwen,17.1\nLlama,15.8\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("content/_index.md"),
+        "+++\ntitle = \"Front\"\n+++\n\nA note[^main] and another[^fig-trend].\n\n[^main]: One.\n[^fig-trend]: Two.\n\n```chart\nid = \"trend\"\ntitle = \"Shares\"\ndata = \"m@v1\"\ntype = \"bar\"\nx = \"model\"\ny = \"share\"\n```\n",
+    )
+    .unwrap();
+    let output = folio(dir.path(), &["build"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let html = std::fs::read_to_string(dir.path().join("public/index.html")).unwrap();
+    assert_eq!(html.matches("id=\"main\"").count(), 1, "{html}");
+    assert_eq!(html.matches("id=\"fig-trend\"").count(), 1, "{html}");
+    assert!(
+        html.contains("id=\"fn-main\"") && html.contains("href=\"#fn-main\""),
+        "{html}"
+    );
+    let output = folio(dir.path(), &["check"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
