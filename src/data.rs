@@ -612,6 +612,17 @@ pub fn read_snapshot(
     Ok((table, sha256, size))
 }
 
+/// The SHA-256 (lowercase hex) of the file at `path`, read as a stream.
+pub fn sha256_file(path: &Path) -> Result<String, Error> {
+    let io = |source| Error::Io {
+        action: "read",
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    hash(file).map(|(sha256, _)| sha256).map_err(io)
+}
+
 /// SHA-256 (lowercase hex) and size of everything `file` holds.
 fn hash(mut file: std::fs::File) -> std::io::Result<(String, u64)> {
     let mut hasher = Sha256::new();

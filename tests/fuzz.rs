@@ -347,51 +347,69 @@ fn chart_keys_with_hostile_values_never_panic() {
     );
 }
 
+/// A value that fits (`good`, most of the time) or a hostile one.
+fn fit(good: &str) -> BoxedStrategy<String> {
+    prop_oneof![7 => Just(good.to_string()), 1 => hostile_value()].boxed()
+}
+
 #[test]
 fn lock_entries_with_hostile_values_never_panic() {
     let registry = registry();
-    const SNAPSHOT: &[&str] = &["dataset", "version", "sha256", "published", "extra"];
-    const FIGURE: &[&str] = &["id", "extra"];
-    const VERSION: &[&str] = &["number", "published", "data", "sha256", "spec", "extra"];
-    // A spec is JSON inside a TOML string: the chart keys with JSON values.
-    let spec = prop::collection::vec((prop::sample::select(CHART_KEYS), hostile_value()), 0..10)
-        .prop_map(|pairs| {
-            let fields: Vec<String> = pairs
-                .into_iter()
-                .map(|(k, v)| {
-                    let json = toml::from_str::<toml::Table>(&format!("v = {v}"))
-                        .ok()
-                        .and_then(|t| serde_json::to_string(&t["v"]).ok())
-                        .unwrap_or_else(|| "null".to_string());
-                    format!("{k:?}:{json}")
-                })
-                .collect();
-            let json = format!("{{{}}}", fields.join(","));
-            format!("spec = {}\n", toml::Value::String(json))
-        });
-    let lock = (
-        prop::collection::vec(keyed(SNAPSHOT, 6), 0..3),
-        prop::collection::vec(
-            (
-                keyed(FIGURE, 3),
-                prop::collection::vec((keyed(VERSION, 7), spec), 0..3),
-            ),
-            0..3,
-        ),
+    let sha = registry
+        .resolve("downloads@2025-11-27")
+        .map(|s| s.sha256.clone())
+        .expect("the fixture's snapshot");
+    let sha = format!("{sha:?}");
+    // Entries that have every key, each with a fitting or a hostile value, so that
+    // generated locks reach every check (and, passing them, the rebuild).
+    let snapshot = (
+        fit("\"downloads\""),
+        fit("\"2025-11-27\""),
+        fit(&sha),
+        fit("\"2025-11-27\""),
     )
-        .prop_map(|(snapshots, figures)| {
-            let mut text = String::new();
-            for s in snapshots {
-                text.push_str(&format!("[[snapshot]]\n{s}\n"));
-            }
-            for (figure, versions) in figures {
-                text.push_str(&format!("[[figure]]\n{figure}\n"));
-                for (version, spec) in versions {
-                    text.push_str(&format!("[[figure.version]]\n{version}{spec}\n"));
+        .prop_map(|(dataset, version, sha256, published)| {
+            format!("[[snapshot]]\ndataset = {dataset}\nversion = {version}\nsha256 = {sha256}\npublished = {published}\n\n")
+        });
+    let spec = (
+        (fit("\"a\""), fit("\"t\""), fit("\"downloads@2025-11-27\"")),
+        (fit("\"line\""), fit("\"country\""), fit("\"share\"")),
+        prop::collection::vec((prop::sample::select(CHART_KEYS), hostile_value()), 0..2),
+    )
+        .prop_map(|((id, title, data), (kind, x, y), hostile)| {
+            let fitting = [
+                ("id", id),
+                ("title", title),
+                ("data", data),
+                ("type", kind),
+                ("x", x),
+                ("y", y),
+            ];
+            let mut table = toml::Table::new();
+            for (k, v) in fitting
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .chain(hostile.into_iter().map(|(k, v)| (k.to_string(), v)))
+            {
+                if let Ok(t) = toml::from_str::<toml::Table>(&format!("v = {v}")) {
+                    table.insert(k, t["v"].clone());
                 }
             }
-            text
+            let json = serde_json::to_string(&table).unwrap_or_default();
+            format!("spec = {}\n", toml::Value::String(json))
         });
+    let version = (fit("1"), fit("\"2025-11-27\""), fit("\"downloads@2025-11-27\""), fit(&sha), spec)
+        .prop_map(|(number, published, data, sha256, spec)| {
+            format!("[[figure.version]]\nnumber = {number}\npublished = {published}\ndata = {data}\nsha256 = {sha256}\n{spec}\n")
+        });
+    let figure = (fit("\"a\""), prop::collection::vec(version, 0..3))
+        .prop_map(|(id, versions)| format!("[[figure]]\nid = {id}\n\n{}", versions.concat()));
+    let lock = (
+        prop::collection::vec(snapshot, 0..3),
+        prop::collection::vec(figure, 0..3),
+    )
+        .prop_map(|(snapshots, figures)| format!("{}{}", snapshots.concat(), figures.concat()));
+    let valid = std::sync::atomic::AtomicUsize::new(0);
     fuzz(
         "lock",
         lock,
@@ -399,7 +417,11 @@ fn lock_entries_with_hostile_values_never_panic() {
             let Ok(lock) = folio::lock::Lock::parse(Path::new("folio.lock"), &text) else {
                 return;
             };
-            // What passed validation is safe to rebuild: every id is a slug.
+            if !lock.figure.is_empty() {
+                valid.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            // What passed validation is safe to rebuild: every id is a slug, every spec
+            // a chart directive with its entry's id.
             for figure in &lock.figure {
                 assert!(folio::names::is_slug(&figure.id), "{text}");
                 for version in &figure.version {
@@ -414,6 +436,11 @@ fn lock_entries_with_hostile_values_never_panic() {
             }
         },
         text,
+    );
+    // The generator reaches past validation, so the rebuild is fuzzed too.
+    assert!(
+        valid.into_inner() > 0,
+        "no generated lock with a figure passed validation"
     );
 }
 

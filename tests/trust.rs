@@ -490,6 +490,18 @@ fn cite_answers_from_the_lock_while_the_prose_has_unpublished_edits() {
     let output = folio(dir.path(), &["cite", "fig-trend"], &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(!stdout(&output).contains("Edited"), "{}", stdout(&output));
+    // A citation is refused when the snapshot no longer has the locked checksum.
+    let csv = dir.path().join("data/monthly/v1.csv");
+    let bytes = std::fs::read(&csv).unwrap();
+    std::fs::write(&csv, [&bytes[..], b"2025-04,China,1,1\n"].concat()).unwrap();
+    let output = folio(dir.path(), &["cite", "stack"], &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("the snapshot monthly@v1 has changed"),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::write(&csv, &bytes).unwrap();
     // Unknown figures and versions are usage errors.
     assert_eq!(
         folio(dir.path(), &["cite", "nope"], &[]).status.code(),

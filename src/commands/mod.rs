@@ -252,6 +252,36 @@ pub fn cite(root: &Path, target: &str, format: citation::Format) -> Result<Strin
                 "figure {id:?} has versions 1 to {latest}, not {wanted}"
             ))
         })?;
+    // A citation names the snapshot's SHA-256: it must be the file's.
+    let (dataset, version) = published.data.split_once('@').unwrap_or_default();
+    let snapshot = Path::new("data")
+        .join(dataset)
+        .join(format!("{version}.csv"));
+    let full = root.join(&snapshot);
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if !project::is_inside(&canonical_root, &full) {
+        return Err(Diagnostic::file(
+            &snapshot,
+            format!(
+                "the snapshot {} that figure {id:?} version {wanted} plots is missing",
+                published.data
+            ),
+        )
+        .with_hint("published snapshots are permanent: restore the file from version control")
+        .into());
+    }
+    let sha256 = data::sha256_file(&full)?;
+    if sha256 != published.sha256 {
+        return Err(Diagnostic::file(
+            &snapshot,
+            format!(
+                "the snapshot {} has changed: its SHA-256 is {sha256} but folio.lock records {}",
+                published.data, published.sha256
+            ),
+        )
+        .with_hint("published snapshots are immutable: restore this file from version control")
+        .into());
+    }
     // The lock was validated: its spec is a chart directive.
     let spec: figure::ChartSpec = serde_json::from_str(&published.spec)
         .map_err(|e| Error::Usage(format!("figure {id:?} version {wanted}: {e}")))?;
