@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::Options;
 use crate::bib::Bibliography;
+use crate::chart;
 use crate::config::Config;
 use crate::content::Page;
 use crate::data::Registry;
@@ -28,7 +29,7 @@ use crate::figure::{self, FigureVersion, Place};
 use crate::lock::{self, Lock};
 use crate::markdown::Directive;
 use crate::parse::Parsed;
-use crate::render::theme::Theme;
+use crate::theme::Theme;
 use crate::value;
 
 /// The report, checked: everything the site is rendered from, and nothing rendered yet.
@@ -154,7 +155,8 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
     let mut figures: Vec<FigureVersion> = versions
         .into_par_iter()
         .map(|(chart, version, published)| {
-            FigureVersion::new(chart.figure, version, published, Some(chart.place))
+            let option = chart::option(&chart.figure);
+            FigureVersion::new(chart.figure, version, published, Some(chart.place), option)
         })
         .collect();
     let lock_source = lock_file
@@ -378,12 +380,17 @@ fn rebuild_archive(
                 .map_err(|e| vec![source.error_at(0, e.to_string())])
                 .and_then(|spec| figure::resolve(spec, data, "", &source));
             match rebuilt {
-                Ok(figure) => archive.push(FigureVersion::new(
-                    figure,
-                    version.number,
-                    version.published.clone(),
-                    None,
-                )),
+                Ok(figure) => {
+                    let option = chart::option(&figure);
+                    let published = version.published.clone();
+                    archive.push(FigureVersion::new(
+                        figure,
+                        version.number,
+                        published,
+                        None,
+                        option,
+                    ));
+                }
                 Err(e) => errors.extend(e),
             }
         }

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostic, Source};
 use crate::error::Error;
-use crate::names::{is_version, version_order};
+use crate::names::{is_version, parse_date, version_order};
 
 /// The type of a column's cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
@@ -70,40 +70,6 @@ pub fn parse_number(cell: &str) -> Option<f64> {
         return None;
     }
     cell.parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
-/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as (year, month, day), month and day 0 when absent.
-/// Read byte by byte: it runs for every cell of every date column.
-pub fn parse_date(cell: &str) -> Option<(i32, u32, u32)> {
-    let b = cell.as_bytes();
-    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        b.get(range)?.iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    let year = digits(0..4)? as i32;
-    match b.len() {
-        4 => Some((year, 0, 0)),
-        7 if b[4] == b'-' => {
-            let month = digits(5..7).filter(|m| (1..=12).contains(m))?;
-            Some((year, month, 0))
-        }
-        10 if b[4] == b'-' && b[7] == b'-' => {
-            let month = digits(5..7).filter(|m| (1..=12).contains(m))?;
-            let day = digits(8..10).filter(|d| *d >= 1 && *d <= days_in_month(year, month))?;
-            Some((year, month, day))
-        }
-        _ => None,
-    }
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// A column as described in `dataset.toml`.

@@ -517,10 +517,16 @@ pub struct Place {
 }
 
 impl FigureVersion {
-    /// A figure version with its ECharts option.
-    pub fn new(figure: Figure, version: u32, published: String, place: Option<Place>) -> Self {
+    /// A figure version; `option` is its ECharts option ([`crate::chart::option`]).
+    pub fn new(
+        figure: Figure,
+        version: u32,
+        published: String,
+        place: Option<Place>,
+        option: serde_json::Value,
+    ) -> Self {
         FigureVersion {
-            option: crate::chart::option(&figure),
+            option,
             figure,
             version,
             published,

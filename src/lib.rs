@@ -37,6 +37,7 @@ pub mod parse;
 pub mod project;
 pub mod render;
 pub mod serve;
+pub mod theme;
 pub mod timing;
 pub mod value;
 

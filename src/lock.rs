@@ -204,7 +204,7 @@ impl Lock {
                     format!("the SHA-256 of {id} is not 64 lowercase hex digits"),
                 );
             }
-            if !is_date(&entry.published) {
+            if !crate::names::is_day(&entry.published) {
                 sink.report(
                     at,
                     "published",
@@ -259,7 +259,7 @@ impl Lock {
                 if version.number as usize != j + 1 {
                     sink.report(at, "number", format!("figure {:?} has version {} where version {} belongs: versions are numbered 1, 2, ... in order", figure.id, version.number, j + 1));
                 }
-                if !is_date(&version.published) {
+                if !crate::names::is_day(&version.published) {
                     sink.report(
                         at,
                         "published",
@@ -561,10 +561,6 @@ fn is_sha256(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-fn is_date(text: &str) -> bool {
-    text.len() == 10 && matches!(crate::data::parse_date(text), Some((_, m, d)) if m > 0 && d > 0)
 }
 
 /// Today's date as `YYYY-MM-DD`, from `SOURCE_DATE_EPOCH` when it is set (for reproducible

@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::lock::{Lock, SpecOffsets};
 use crate::markdown::{self, Directive};
 use crate::project::{Project, SourceFile};
-use crate::render::theme::Theme;
+use crate::theme::Theme;
 
 /// The project, parsed.
 pub struct Parsed {

@@ -206,7 +206,7 @@ fn date_step(dates: &[String]) -> f64 {
     const DAY: f64 = 86_400_000.0;
     let coarsest = dates
         .iter()
-        .filter_map(|d| crate::data::parse_date(d))
+        .filter_map(|d| crate::names::parse_date(d))
         .map(|(_, month, day)| match (month, day) {
             (0, _) => 365.0,
             (_, 0) => 28.0,

@@ -52,7 +52,7 @@ pub fn add_snapshot(new: &NewSnapshot) -> Result<String, Error> {
         )));
     }
     if let Some(date) = &new.retrieved
-        && !matches!(data::parse_date(date), Some((_, m, d)) if m > 0 && d > 0)
+        && !names::is_day(date)
     {
         return Err(Error::Usage(format!(
             "--retrieved {date:?} is not a date of the form YYYY-MM-DD"

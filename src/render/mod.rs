@@ -8,7 +8,6 @@
 //! GitHub Pages and crawlers look for (`.nojekyll`, `404.html`, `sitemap.xml`,
 //! `robots.txt`, `CNAME`).
 
-pub mod theme;
 pub mod urls;
 
 use serde::Serialize;
@@ -24,7 +23,7 @@ use crate::html;
 use crate::lock::Lock;
 use crate::markdown::{self, Directive, Rendered, TocEntry};
 use crate::output::FileMap;
-use theme::SiteTheme;
+use crate::theme::SiteTheme;
 
 /// What every template sees as `site`.
 #[derive(Serialize)]

@@ -18,33 +18,30 @@ pub use crate::project::ThemeFile;
 
 /// The default theme: templates and assets, from this repository's `templates/`.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../templates/base.html")),
-    ("index.html", include_str!("../../templates/index.html")),
-    ("page.html", include_str!("../../templates/page.html")),
-    ("404.html", include_str!("../../templates/404.html")),
-    ("data.html", include_str!("../../templates/data.html")),
-    ("dataset.html", include_str!("../../templates/dataset.html")),
-    (
-        "snapshot.html",
-        include_str!("../../templates/snapshot.html"),
-    ),
-    ("figure.html", include_str!("../../templates/figure.html")),
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("data.html", include_str!("../templates/data.html")),
+    ("dataset.html", include_str!("../templates/dataset.html")),
+    ("snapshot.html", include_str!("../templates/snapshot.html")),
+    ("figure.html", include_str!("../templates/figure.html")),
     (
         "figure_page.html",
-        include_str!("../../templates/figure_page.html"),
+        include_str!("../templates/figure_page.html"),
     ),
-    ("figures.html", include_str!("../../templates/figures.html")),
-    ("changes.html", include_str!("../../templates/changes.html")),
+    ("figures.html", include_str!("../templates/figures.html")),
+    ("changes.html", include_str!("../templates/changes.html")),
 ];
 
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     (
         "assets/style.css",
-        include_bytes!("../../templates/assets/style.css"),
+        include_bytes!("../templates/assets/style.css"),
     ),
     (
         "assets/folio.js",
-        include_bytes!("../../templates/assets/folio.js"),
+        include_bytes!("../templates/assets/folio.js"),
     ),
 ];
 
