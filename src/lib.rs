@@ -111,7 +111,7 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     let project = stages.time("load", || project::load(&options.root))?;
     let parsed = stages.time("parse", || parse::parse(project, options))?;
     let report = stages.time("check", || check::check(parsed, options))?;
-    let site = stages.time("render", || render::render(&report).map_err(Error::from))?;
+    let site = stages.time("render", || render::render(&report))?;
     let lock = lock_file(options, &report);
     stages.time("write", || output::write(&site, &lock, &out))?;
     Ok(summary(&report, stages))
@@ -138,7 +138,7 @@ pub fn render_site(options: &Options) -> Result<Built, Error> {
     let project = stages.time("load", || project::load(&options.root))?;
     let parsed = stages.time("parse", || parse::parse(project, options))?;
     let report = stages.time("check", || check::check(parsed, options))?;
-    let site = stages.time("render", || render::render(&report).map_err(Error::from))?;
+    let site = stages.time("render", || render::render(&report))?;
     let sources = report
         .pages
         .iter()

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::content::Page;
 use crate::data::{Changes, Dataset, Snapshot};
 use crate::diag::Diagnostic;
+use crate::error::Error;
 use crate::figure::FigureVersion;
 use crate::html;
 use crate::lock::Lock;
@@ -84,7 +85,7 @@ struct PageView<'a> {
 }
 
 /// Renders every file of the site.
-pub fn render(report: &Report) -> Result<FileMap, Vec<Diagnostic>> {
+pub fn render(report: &Report) -> Result<FileMap, Error> {
     use rayon::prelude::*;
     let config = &report.config;
     let base_path = config.base_path();
@@ -201,7 +202,7 @@ pub fn render(report: &Report) -> Result<FileMap, Vec<Diagnostic>> {
         Err(e) => errors.push(e),
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(errors.into());
     }
     for (path, bytes) in &report.theme.assets {
         site.add(path.clone(), bytes.clone());
