@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 use crate::html::escape;
 use crate::memo::Memo;
 
-use crate::content::SourceFile;
 use crate::diag::{Diagnostic, Source};
+use crate::project::SourceFile;
 
 /// The APA style and the CSL locales, decoded once per process: decoding them takes longer
 /// than formatting a report's references, and the dev server rebuilds often.

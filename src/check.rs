@@ -19,7 +19,6 @@ use rayon::prelude::*;
 
 use crate::Options;
 use crate::bib::Bibliography;
-use crate::chart;
 use crate::config::Config;
 use crate::content::Page;
 use crate::data::Registry;
@@ -29,7 +28,6 @@ use crate::figure::{self, FigureVersion, Place};
 use crate::lock::{self, Lock};
 use crate::markdown::Directive;
 use crate::parse::Parsed;
-use crate::theme::Theme;
 use crate::value;
 
 /// The report, checked: everything the site is rendered from, and nothing rendered yet.
@@ -49,10 +47,10 @@ pub struct Report {
     pub lock_changed: bool,
     /// What this build published for the first time, in words.
     pub notes: Vec<String>,
+    /// For each figure the prose shows, the index in `figures` of the version it shows.
+    shown: BTreeMap<String, usize>,
     /// The bibliography, for formatting the pages' citations.
     pub bibliography: Option<Bibliography>,
-    /// The theme the site is rendered with.
-    pub theme: Theme,
 }
 
 /// A page with what each of its directives resolved to.
@@ -82,6 +80,12 @@ pub enum Resolved {
 }
 
 impl Report {
+    /// `folio.lock` as this build leaves it, when the build adds to it (else `None`: the
+    /// committed lock stands).
+    pub fn lock_update(&self) -> Option<String> {
+        self.lock_changed.then(|| self.lock.to_toml())
+    }
+
     /// The figure versions the prose shows, in reading order.
     pub fn current(&self) -> impl Iterator<Item = &FigureVersion> {
         self.figures.iter().filter(|f| f.place.is_some())
@@ -97,7 +101,7 @@ impl Report {
 
     /// True when figure `id` is no longer in the prose (its pages stay, marked withdrawn).
     pub fn is_withdrawn(&self, id: &str) -> bool {
-        !self.current().any(|f| f.figure.spec.id == id)
+        !self.shown.contains_key(id)
     }
 
     /// What changed from the previous version of figure `id` to `version`, in words.
@@ -110,8 +114,7 @@ impl Report {
     /// The page that shows figure `figure`'s id now (for any of its versions), if the prose
     /// still shows it.
     pub fn page_of(&self, figure: &FigureVersion) -> Option<&Page> {
-        let id = &figure.figure.spec.id;
-        let place = self.current().find(|f| &f.figure.spec.id == id)?.place?;
+        let place = self.figures[*self.shown.get(&figure.figure.spec.id)?].place?;
         Some(&self.pages[place.page].page)
     }
 }
@@ -122,7 +125,6 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
         config,
         pages,
         directives,
-        theme,
         data,
         bibliography,
         lock: committed,
@@ -151,12 +153,13 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
             .map_or_else(|| options.today.clone(), |v| v.published.clone());
         versions.push((chart, version, published));
     }
-    // Their ECharts options, in parallel, kept in reading order.
     let mut figures: Vec<FigureVersion> = versions
-        .into_par_iter()
-        .map(|(chart, version, published)| {
-            let option = chart::option(&chart.figure);
-            FigureVersion::new(chart.figure, version, published, Some(chart.place), option)
+        .into_iter()
+        .map(|(chart, version, published)| FigureVersion {
+            figure: chart.figure,
+            version,
+            published,
+            place: Some(chart.place),
         })
         .collect();
     let lock_source = lock_file
@@ -173,8 +176,21 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
         &missing,
         &mut errors,
     ));
+    let shown: BTreeMap<String, usize> = figures
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.place.is_some())
+        .map(|(i, f)| (f.figure.spec.id.clone(), i))
+        .collect();
+    let placed: BTreeMap<(usize, usize), usize> = figures
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.place.map(|p| ((p.page, p.offset), i)))
+        .collect();
     let context = Context {
         figures: &figures,
+        shown: &shown,
+        placed: &placed,
         unresolved: &charts.unresolved,
         unnamed_failure: charts.unnamed_failure,
         missing: &missing,
@@ -196,6 +212,7 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
         return Err(errors.into());
     }
     Ok(Report {
+        shown,
         config,
         pages,
         figures,
@@ -204,19 +221,18 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
         lock,
         notes,
         bibliography,
-        theme,
     })
 }
 
 /// A chart directive resolved and placed in the report, before it has a version.
-struct Placed {
+struct Chart {
     figure: figure::Figure,
     place: Place,
 }
 
 /// The charts of the prose, and what is known of those that failed.
 struct Charts {
-    placed: Vec<Placed>,
+    placed: Vec<Chart>,
     /// Ids of chart directives that failed, with their errors reported.
     unresolved: BTreeSet<String>,
     /// True when a chart directive failed before its id could be read.
@@ -244,7 +260,7 @@ fn resolve_charts(
     let resolved: Vec<Result<figure::Figure, Vec<Diagnostic>>> = found
         .par_iter()
         .map(|&(page, body, offset)| {
-            let source = pages[page].body_source().fragment(offset);
+            let source = pages[page].body_source().fragment_lf(offset);
             let spec = figure::parse(body, &source).map_err(|e| vec![e])?;
             if missing.contains(&spec.data) {
                 // The lock reports the missing snapshot.
@@ -272,7 +288,7 @@ fn resolve_charts(
         };
         let id = &figure.spec.id;
         if let Some(first) = charts.placed.iter().find(|p| &p.figure.spec.id == id) {
-            let source = pages[page].body_source().fragment(offset);
+            let source = pages[page].body_source().fragment_lf(offset);
             errors.push(
                 source
                     .error_at(
@@ -287,7 +303,7 @@ fn resolve_charts(
             continue;
         }
         let number = charts.placed.len() + 1;
-        charts.placed.push(Placed {
+        charts.placed.push(Chart {
             figure,
             place: Place {
                 number,
@@ -302,7 +318,7 @@ fn resolve_charts(
 /// The version of a chart of the prose: its latest locked version when the spec and data
 /// are the same, else a new version, added to `lock` (or, with `--locked`, a diagnostic).
 fn publish(
-    chart: &Placed,
+    chart: &Chart,
     pages: &[Page],
     lock: &mut Lock,
     options: &Options,
@@ -317,7 +333,7 @@ fn publish(
         lock::FigureStatus::Unpublished(n) if options.locked => {
             let source = pages[chart.place.page]
                 .body_source()
-                .fragment(chart.place.offset);
+                .fragment_lf(chart.place.offset);
             let what = if n == 1 {
                 format!("figure {id:?} is not in folio.lock")
             } else {
@@ -377,20 +393,23 @@ fn rebuild_archive(
             let source = lock_source.fragment(at);
             // The lock was validated: its spec is a chart directive.
             let rebuilt = serde_json::from_str::<figure::ChartSpec>(&version.spec)
-                .map_err(|e| vec![source.error_at(0, e.to_string())])
+                .map_err(|e| {
+                    vec![source.error_at(
+                        0,
+                        format!(
+                            "figure {:?} version {} in folio.lock cannot be read: {e}",
+                            locked.id, version.number
+                        ),
+                    )]
+                })
                 .and_then(|spec| figure::resolve(spec, data, "", &source));
             match rebuilt {
-                Ok(figure) => {
-                    let option = chart::option(&figure);
-                    let published = version.published.clone();
-                    archive.push(FigureVersion::new(
-                        figure,
-                        version.number,
-                        published,
-                        None,
-                        option,
-                    ));
-                }
+                Ok(figure) => archive.push(FigureVersion {
+                    figure,
+                    version: version.number,
+                    published: version.published.clone(),
+                    place: None,
+                }),
                 Err(e) => errors.extend(e),
             }
         }
@@ -401,6 +420,10 @@ fn rebuild_archive(
 /// What a page's directives resolve against.
 struct Context<'a> {
     figures: &'a [FigureVersion],
+    /// Figure id -> index in `figures` of the version the prose shows.
+    shown: &'a BTreeMap<String, usize>,
+    /// (page, offset of its directive) -> index in `figures`.
+    placed: &'a BTreeMap<(usize, usize), usize>,
     unresolved: &'a BTreeSet<String>,
     unnamed_failure: bool,
     missing: &'a BTreeSet<String>,
@@ -422,18 +445,11 @@ fn check_page(
     for directive in directives {
         let (offset, outcome) = match directive {
             Directive::Chart { offset, .. } => {
-                let shown = context.figures.iter().position(|f| {
-                    f.place
-                        .is_some_and(|p| p.page == index && p.offset == *offset)
-                });
+                let shown = context.placed.get(&(index, *offset)).copied();
                 (*offset, shown.map_or(Resolved::Omitted, Resolved::Figure))
             }
             Directive::FigRef { id, offset } => {
-                let target = context
-                    .figures
-                    .iter()
-                    .position(|f| f.place.is_some() && &f.figure.spec.id == id);
-                let outcome = match target {
+                let outcome = match context.shown.get(id).copied() {
                     Some(target) => Resolved::FigRef(target),
                     // Its directive's own diagnostic says what is wrong.
                     None if context.unresolved.contains(id) || context.unnamed_failure => {

@@ -28,7 +28,29 @@ pub struct FigureRef<'a> {
     pub sha256: &'a str,
 }
 
-impl FigureRef<'_> {
+impl<'a> FigureRef<'a> {
+    /// Version `version` of figure `id`, as cited, at its permanent URL under `base_url`
+    /// ([`crate::urls::figure_version`]).
+    pub fn new(
+        base_url: &str,
+        id: &'a str,
+        title: &'a str,
+        version: u32,
+        published: &'a str,
+        data: &'a str,
+        sha256: &'a str,
+    ) -> Self {
+        FigureRef {
+            id,
+            title,
+            version,
+            published,
+            url: format!("{base_url}{}", crate::urls::figure_version(id, version)),
+            data,
+            sha256,
+        }
+    }
+
     /// The BibTeX key and CSL id: `<id>-v<N>`.
     pub fn key(&self) -> String {
         format!("{}-v{}", self.id, self.version)

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Source};
 use crate::names::is_slug;
-pub use crate::project::SourceFile;
+use crate::project::SourceFile;
 
 /// Front matter, between `+++` lines at the top of a Markdown file.
 #[derive(Debug, Clone, Default, Deserialize)]

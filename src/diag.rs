@@ -111,6 +111,9 @@ pub struct Source<'a> {
     /// Where the fragment being parsed starts in `text`; offsets given to
     /// [`Source::locate`] are relative to it.
     pub base: usize,
+    /// True when offsets count the fragment as the Markdown parser hands it out: each
+    /// `\r\n` of the file as one `\n` (a code block's text in a file with CRLF endings).
+    pub lf: bool,
 }
 
 impl<'a> Source<'a> {
@@ -120,6 +123,7 @@ impl<'a> Source<'a> {
             file,
             text,
             base: 0,
+            lf: false,
         }
     }
 
@@ -129,6 +133,33 @@ impl<'a> Source<'a> {
             base: self.base + base,
             ..*self
         }
+    }
+
+    /// Like [`Source::fragment`], for a fragment whose text has each `\r\n` of the file as
+    /// `\n` (pulldown-cmark's code block text): offsets into that text are mapped back.
+    pub fn fragment_lf(&self, base: usize) -> Self {
+        Source {
+            lf: true,
+            ..self.fragment(base)
+        }
+    }
+
+    /// Where byte `offset` of the fragment is in the file.
+    fn file_offset(&self, offset: usize) -> usize {
+        if !self.lf {
+            return self.base + offset;
+        }
+        let rest = self.text.as_bytes().get(self.base..).unwrap_or_default();
+        let (mut file, mut fragment) = (0, 0);
+        while fragment < offset && file < rest.len() {
+            file += if rest[file..].starts_with(b"\r\n") {
+                2
+            } else {
+                1
+            };
+            fragment += 1;
+        }
+        self.base + file + (offset - fragment)
     }
 
     /// A diagnostic at byte `offset` of the fragment.
@@ -146,7 +177,7 @@ impl<'a> Source<'a> {
 
     /// 1-based line and column (in characters) of byte `offset` of the fragment.
     pub fn locate(&self, offset: usize) -> (usize, usize) {
-        let mut at = (self.base + offset).min(self.text.len());
+        let mut at = self.file_offset(offset).min(self.text.len());
         while !self.text.is_char_boundary(at) {
             at -= 1;
         }

@@ -1,8 +1,11 @@
-//! The two ways a folio command fails, and the file-system calls that name their path.
+//! How a folio command fails, and the file-system calls that name their path.
 //!
 //! Problems in the author's input are [`Error::Content`]: a sorted list of diagnostics, exit
-//! status 1. Anything else (a file that cannot be read, a directory that cannot be written) is
-//! an [`Error::Io`] that carries the path and the operating system's cause.
+//! status 1. A file that cannot be read or a directory that cannot be written is an
+//! [`Error::Io`] that carries the path and the operating system's cause (exit 1). A site
+//! path that is not plain is [`Error::Output`] (exit 1); a command used wrongly, or an
+//! output directory folio will not replace, is [`Error::Usage`] (exit 2). Stages return
+//! `Error`; the parsers they call return their diagnostics, which the stage collects.
 
 use std::io;
 use std::path::{Path, PathBuf};

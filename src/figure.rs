@@ -489,8 +489,8 @@ fn numeric_columns(snapshot: &Snapshot) -> String {
 }
 
 /// One published version of a figure, resolved against its snapshot: the figure, which
-/// version it is, when that version was first published (from `folio.lock`), where the
-/// prose shows it (for the version the prose shows) and its ECharts option.
+/// version it is, when that version was first published (from `folio.lock`) and where the
+/// prose shows it (for the version the prose shows).
 #[derive(Debug, Clone)]
 pub struct FigureVersion {
     /// The resolved figure.
@@ -501,8 +501,6 @@ pub struct FigureVersion {
     pub published: String,
     /// Where the prose shows it; `None` for earlier and withdrawn versions.
     pub place: Option<Place>,
-    /// The ECharts option.
-    pub option: serde_json::Value,
 }
 
 /// Where a figure stands in the prose.
@@ -514,25 +512,6 @@ pub struct Place {
     pub page: usize,
     /// Where its directive's body starts in that page's Markdown body.
     pub offset: usize,
-}
-
-impl FigureVersion {
-    /// A figure version; `option` is its ECharts option ([`crate::chart::option`]).
-    pub fn new(
-        figure: Figure,
-        version: u32,
-        published: String,
-        place: Option<Place>,
-        option: serde_json::Value,
-    ) -> Self {
-        FigureVersion {
-            option,
-            figure,
-            version,
-            published,
-            place,
-        }
-    }
 }
 
 /// The directive as canonical JSON (keys sorted), as recorded in `folio.lock`.

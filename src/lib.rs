@@ -39,6 +39,7 @@ pub mod render;
 pub mod serve;
 pub mod theme;
 pub mod timing;
+pub mod urls;
 pub mod value;
 
 use std::collections::BTreeMap;
@@ -109,12 +110,22 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     let out = output::out_dir(&options.root, &out)?;
     let mut stages = Stages::new(options.progress);
     let project = stages.time("load", || project::load(&options.root))?;
-    let parsed = stages.time("parse", || parse::parse(project, options))?;
+    let (parsed, theme) = stages.time("parse", || parse::parse(project, options))?;
     let report = stages.time("check", || check::check(parsed, options))?;
-    let site = stages.time("render", || render::render(&report))?;
-    let lock = lock_file(options, &report);
-    stages.time("write", || output::write(&site, &lock, &out))?;
+    let site = stages.time("render", || render::render(&report, &theme))?;
+    let lock = report
+        .lock_update()
+        .map(|toml| (options.root.join(lock::FILE), toml));
+    stages.time("write", || output::write(&site, lock.as_ref(), &out))?;
     Ok(summary(&report, stages))
+}
+
+/// Loads, parses and checks the project: the report, with every diagnostic of the input
+/// found. Renders and writes nothing (`folio init` uses it to make its lock).
+pub fn check_project(options: &Options) -> Result<check::Report, Error> {
+    let project = project::load(&options.root)?;
+    let (parsed, _) = parse::parse(project, options)?;
+    check::check(parsed, options)
 }
 
 /// A site rendered in memory (for `folio check` and `folio serve`), with what it would
@@ -128,43 +139,26 @@ pub struct Built {
     pub base_url: String,
     /// For each chapter page, the Markdown file it is rendered from.
     pub sources: BTreeMap<String, PathBuf>,
-    /// `folio.lock` as the build would write it, when it adds to the lock.
-    pub lock: Option<String>,
 }
 
 /// Loads, parses, checks and renders the project into memory; writes nothing.
 pub fn render_site(options: &Options) -> Result<Built, Error> {
     let mut stages = Stages::new(options.progress);
     let project = stages.time("load", || project::load(&options.root))?;
-    let parsed = stages.time("parse", || parse::parse(project, options))?;
+    let (parsed, theme) = stages.time("parse", || parse::parse(project, options))?;
     let report = stages.time("check", || check::check(parsed, options))?;
-    let site = stages.time("render", || render::render(&report))?;
+    let site = stages.time("render", || render::render(&report, &theme))?;
     let sources = report
         .pages
         .iter()
-        .map(|p| {
-            let path = p.page.url_path();
-            (render::urls::index(&path), p.page.file.path.clone())
-        })
+        .map(|p| (urls::index(&p.page.url_path()), p.page.file.path.clone()))
         .collect();
     Ok(Built {
         site,
         base_url: report.config.base_url.clone(),
         sources,
-        lock: report.lock_changed.then(|| report.lock.to_toml()),
         summary: summary(&report, stages),
     })
-}
-
-/// `folio.lock`, to be written by the write stage when this build adds to it.
-fn lock_file(options: &Options, report: &check::Report) -> Vec<(PathBuf, Vec<u8>)> {
-    match report.lock_changed {
-        true => vec![(
-            options.root.join(lock::FILE),
-            report.lock.to_toml().into_bytes(),
-        )],
-        false => Vec::new(),
-    }
 }
 
 fn summary(report: &check::Report, stages: Stages) -> Summary {

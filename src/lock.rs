@@ -394,6 +394,15 @@ impl Lock {
         number
     }
 
+    /// Adds a snapshot entry, keeping entries sorted by dataset and version.
+    pub fn add_snapshot(&mut self, entry: LockedSnapshot) {
+        self.snapshot.push(entry);
+        self.snapshot.sort_by(|a, b| {
+            (&a.dataset, crate::names::version_order(&a.version))
+                .cmp(&(&b.dataset, crate::names::version_order(&b.version)))
+        });
+    }
+
     /// The entry for `dataset@version`.
     pub fn snapshot(&self, dataset: &str, version: &str) -> Option<&LockedSnapshot> {
         self.snapshot
@@ -444,7 +453,7 @@ pub fn check_snapshots(
                     snapshot.id(),
                     snapshot.sha256
                 ));
-                next.snapshot.push(LockedSnapshot {
+                next.add_snapshot(LockedSnapshot {
                     dataset: snapshot.dataset.clone(),
                     version: snapshot.version.clone(),
                     sha256: snapshot.sha256.clone(),
@@ -461,9 +470,7 @@ pub fn check_snapshots(
         if !present {
             errors.push(
                 Diagnostic::file(
-                    Path::new("data")
-                        .join(&entry.dataset)
-                        .join(format!("{}.csv", entry.version)),
+                    crate::project::snapshot_path(&entry.dataset, &entry.version),
                     format!(
                         "published snapshot {}@{} is missing",
                         entry.dataset, entry.version
@@ -475,10 +482,6 @@ pub fn check_snapshots(
             );
         }
     }
-    next.snapshot.sort_by(|a, b| {
-        (&a.dataset, crate::names::version_order(&a.version))
-            .cmp(&(&b.dataset, crate::names::version_order(&b.version)))
-    });
     if errors.is_empty() {
         Ok((next, notes))
     } else {

@@ -167,25 +167,16 @@ fn walk(
             {
                 let mut body = String::new();
                 let mut offset = None;
-                let mut end = range.start;
                 for (inner, inner_range) in iter.by_ref() {
                     match inner {
                         Event::Text(t) => {
                             offset.get_or_insert(inner_range.start);
-                            end = inner_range.end;
                             body.push_str(&t);
                         }
                         Event::End(TagEnd::CodeBlock) => {
                             in_code_block = false;
                             // An empty block: point at its fence line.
                             let offset = offset.unwrap_or(range.start);
-                            // The body as written, when it differs from the parser's text
-                            // only in its line endings (CRLF): then every offset in it is an
-                            // offset in the file.
-                            let raw = markdown.get(offset..end).unwrap_or("");
-                            if raw.len() != body.len() && raw.replace("\r\n", "\n") == body {
-                                body = raw.to_string();
-                            }
                             resolve_into(Directive::Chart { body, offset }, &mut events, true);
                             break;
                         }

@@ -71,3 +71,13 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 pub fn is_day(text: &str) -> bool {
     text.len() == 10 && matches!(parse_date(text), Some((_, m, d)) if m > 0 && d > 0)
 }
+
+/// True for a plain relative path: `/`-separated names, none empty, `.` or `..`, and no
+/// backslash, colon or NUL (which some systems read as separators or drive names).
+pub fn is_plain_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(['\\', ':', '\0'])
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}

@@ -9,7 +9,8 @@
 //! `.<out>.staging` next to `out`; move the old `out` aside, move the staging directory into
 //! its place, delete the old one. A build that fails before the swap leaves `out` as it was.
 //! This module is where every output path is checked: whatever made a path (a directive, a
-//! lock entry, a dataset name), nothing is written outside `out`.
+//! lock entry, a dataset name), nothing of the site is written outside `out`. The one other
+//! file the stage writes is `folio.lock`, before the swap.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -47,7 +48,7 @@ impl FileMap {
     /// defence, so that no input can make a build write outside its output.
     pub fn check_paths(&self) -> Result<(), Error> {
         for path in self.files.keys() {
-            if !is_plain_path(path) {
+            if !crate::names::is_plain_path(path) {
                 return Err(Error::Output(format!(
                     "refusing to write {path:?}: it is not a plain relative path inside the output"
                 )));
@@ -110,16 +111,6 @@ pub struct OutDir {
     staging: PathBuf,
     /// Where the previous site is moved during the swap.
     old: PathBuf,
-}
-
-/// True for a plain relative path: `/`-separated names, none empty, `.` or `..`, and no
-/// backslash, colon or NUL (which some systems read as separators or drive names).
-pub fn is_plain_path(path: &str) -> bool {
-    !path.is_empty()
-        && !path.contains(['\\', ':', '\0'])
-        && path
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
 /// Checks that `out` can be replaced without touching anything folio did not write, and
@@ -189,15 +180,12 @@ fn resolved(path: &Path) -> PathBuf {
 }
 
 /// The write stage: checks every path of `site`, writes it into a staging directory, then
-/// writes `project_files` into the project (each atomically: `folio.lock` when the build
-/// published something), and only then swaps the staging directory in as `out`. So a lock
-/// never lacks a version whose pages are published; if the swap fails after the lock was
-/// written, the next build publishes the same versions under the same numbers.
-pub fn write(
-    site: &FileMap,
-    project_files: &[(PathBuf, Vec<u8>)],
-    out: &OutDir,
-) -> Result<(), Error> {
+/// writes `lock` (`folio.lock`'s path and text, when the build published something; the one
+/// file this stage writes outside `out`, atomically), and only then swaps the staging
+/// directory in as `out`. So a lock never lacks a version whose pages are published; if the
+/// swap fails after the lock was written, the next build publishes the same versions under
+/// the same numbers.
+pub fn write(site: &FileMap, lock: Option<&(PathBuf, String)>, out: &OutDir) -> Result<(), Error> {
     let OutDir { path, staging, old } = out;
     if let Some(parent) = path.parent() {
         error::create_dir_all(parent)?;
@@ -209,11 +197,11 @@ pub fn write(
         let _ = error::remove_dir_all(staging);
         return Err(e);
     }
-    for (file, bytes) in project_files {
-        if let Err(e) = error::write(file, bytes) {
-            let _ = error::remove_dir_all(staging);
-            return Err(e);
-        }
+    if let Some((file, text)) = lock
+        && let Err(e) = error::write(file, text.as_bytes())
+    {
+        let _ = error::remove_dir_all(staging);
+        return Err(e);
     }
     if path.exists() {
         error::rename(path, old)?;

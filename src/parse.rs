@@ -2,10 +2,10 @@
 //!
 //! In: a [`Project`] and the build's [`Options`]. Out: [`Parsed`]: the configuration (with
 //! any `--base-url` applied), the pages with their front matter and the directives found in
-//! their Markdown (with offsets), the compiled theme, the datasets with their snapshots,
+//! their Markdown (with offsets), the datasets with their snapshots,
 //! the bibliography and the committed lock; plus every problem found so far, which the check
-//! stage adds to. When a part the check stage needs could not be parsed, the stage returns
-//! every diagnostic found instead.
+//! stage adds to; and beside it the compiled theme, for the render stage. When a part the
+//! check stage needs could not be parsed, the stage returns every diagnostic found instead.
 
 use rayon::prelude::*;
 
@@ -29,8 +29,6 @@ pub struct Parsed {
     pub pages: Vec<Page>,
     /// For each page, its directives in order, with their offsets in its body.
     pub directives: Vec<Vec<Directive>>,
-    /// The default theme overlaid with the project's templates.
-    pub theme: Theme,
     /// Datasets and their snapshots.
     pub data: Registry,
     /// `content/references.bib`, when there is one.
@@ -45,8 +43,10 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses every part of `project`, collecting every problem.
-pub fn parse(project: Project, options: &Options) -> Result<Parsed, Error> {
+/// Parses every part of `project`, collecting every problem. The theme (the default one
+/// overlaid with the project's templates, compiled) is returned beside the rest: only the
+/// render stage uses it.
+pub fn parse(project: Project, options: &Options) -> Result<(Parsed, Theme), Error> {
     let mut errors = project.problems;
     let data = match data::parse(&project.datasets) {
         Ok(registry) => Some(registry),
@@ -88,18 +88,18 @@ pub fn parse(project: Project, options: &Options) -> Result<Parsed, Error> {
         .par_iter()
         .map(|p| markdown::directives(p.body()))
         .collect();
-    Ok(Parsed {
+    let parsed = Parsed {
         config,
         pages,
         directives,
-        theme,
         data,
         bibliography,
         lock,
         spec_offsets,
         lock_file: project.lock,
         diagnostics: errors,
-    })
+    };
+    Ok((parsed, theme))
 }
 
 /// The value, or `None` with its diagnostics added to `errors`.

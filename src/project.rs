@@ -60,6 +60,14 @@ pub struct ThemeFile {
     pub bytes: Vec<u8>,
 }
 
+/// Where the snapshot `dataset@version` is, relative to the project root:
+/// `data/<dataset>/<version>.csv`.
+pub fn snapshot_path(dataset: &str, version: &str) -> PathBuf {
+    Path::new("data")
+        .join(dataset)
+        .join(format!("{version}.csv"))
+}
+
 /// The lock file's name, at the project root.
 pub const LOCK_FILE: &str = "folio.lock";
 

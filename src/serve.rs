@@ -72,7 +72,7 @@ const LIVE_JS: &str = r#"(function () {
 /// Serves the project at `root` on `127.0.0.1:port` until the process is stopped.
 pub fn serve(root: &Path, port: u16) -> Result<(), Error> {
     let base_url = format!("http://127.0.0.1:{port}/");
-    let options = crate::Options {
+    let mut options = crate::Options {
         root: root.to_path_buf(),
         out: None,
         base_url: Some(base_url.clone()),
@@ -125,6 +125,11 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Error> {
                 continue;
             }
             let started = Instant::now();
+            // A server left running past midnight names tomorrow's publications by
+            // tomorrow's date.
+            if let Ok(today) = crate::lock::today() {
+                options.today = today;
+            }
             let result = crate::render_site(&options);
             let ok = result.is_ok();
             apply(&rebuilding, result);

@@ -14,7 +14,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::diag::Diagnostic;
-pub use crate::project::ThemeFile;
+use crate::project::ThemeFile;
 
 /// The default theme: templates and assets, from this repository's `templates/`.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -67,7 +67,7 @@ impl Theme {
         for file in project_files {
             let path = Path::new("templates").join(&file.name);
             if file.name.starts_with("assets/") {
-                if !crate::output::is_plain_path(&file.name) {
+                if !crate::names::is_plain_path(&file.name) {
                     errors.push(
                         Diagnostic::file(&path, "this asset's name cannot be a path of the site")
                             .with_hint("name assets with letters, digits, dots, hyphens and underscores (no colon or backslash)"),

@@ -118,7 +118,7 @@ fn front_matter_never_panics() {
         "front-matter",
         pieces(),
         |input| {
-            let _ = folio::content::parse(vec![folio::content::SourceFile {
+            let _ = folio::content::parse(vec![folio::project::SourceFile {
                 path: PathBuf::from("content/fuzz.md"),
                 text: input,
             }]);

@@ -755,3 +755,27 @@ fn footnote_labels_never_take_an_id_the_page_gives() {
     let output = folio(dir.path(), &["check"], &[]);
     assert!(output.status.success(), "{}", stderr(&output));
 }
+
+#[test]
+fn a_chart_directive_means_the_same_whatever_the_line_endings() {
+    let dir = fixture("charts");
+    let md = dir.path().join("content/01-kinds.md");
+    let text = std::fs::read_to_string(&md).unwrap().replacen(
+        "caption = \"Missing months are gaps, not zeros.\"",
+        "caption = \"\"\"\nMissing months are gaps,\nnot zeros.\"\"\"",
+        1,
+    );
+    std::fs::write(&md, &text).unwrap();
+    // Published once with LF line endings ...
+    let output = folio(dir.path(), &["build"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lock = std::fs::read_to_string(dir.path().join("folio.lock")).unwrap();
+    // ... the same file with CRLF endings is the same figure: nothing new to publish.
+    std::fs::write(&md, text.replace('\n', "\r\n")).unwrap();
+    let output = folio(dir.path(), &["build", "--locked"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("folio.lock")).unwrap(),
+        lock
+    );
+}

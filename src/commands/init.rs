@@ -64,7 +64,7 @@ fn write_scaffold(dir: &Path, tokens: &[(&str, &str)], today: &str) -> Result<()
     for (path, text) in SCAFFOLD {
         error::write(&dir.join(path), substitute(text, tokens).as_bytes())?;
     }
-    let built = crate::render_site(&crate::Options {
+    let report = crate::check_project(&crate::Options {
         root: dir.to_path_buf(),
         out: None,
         base_url: None,
@@ -72,7 +72,7 @@ fn write_scaffold(dir: &Path, tokens: &[(&str, &str)], today: &str) -> Result<()
         progress: false,
         today: today.to_string(),
     })?;
-    if let Some(lock) = built.lock {
+    if let Some(lock) = report.lock_update() {
         error::write(&dir.join(crate::lock::FILE), lock.as_bytes())?;
     }
     Ok(())

@@ -70,7 +70,7 @@ pub fn add_snapshot(new: &NewSnapshot) -> Result<String, Error> {
         return Err(errors.into());
     };
     let meta = data::parse_meta(&toml_path, &meta_file.text)?;
-    let target_rel = rel_dir.join(format!("{version}.csv"));
+    let target_rel = project::snapshot_path(dataset, version);
     let target = root.join(&target_rel);
     let lock_path = root.join(lock::FILE);
     let committed = if lock_path.exists() {
@@ -107,15 +107,11 @@ pub fn add_snapshot(new: &NewSnapshot) -> Result<String, Error> {
     // whole new version.
     let described = describe_version(root, &toml_path, version, new)?;
     let mut updated = committed;
-    updated.snapshot.push(lock::LockedSnapshot {
+    updated.add_snapshot(lock::LockedSnapshot {
         dataset: dataset.clone(),
         version: version.clone(),
         sha256: sha256.clone(),
         published: new.today.clone(),
-    });
-    updated.snapshot.sort_by(|a, b| {
-        (&a.dataset, names::version_order(&a.version))
-            .cmp(&(&b.dataset, names::version_order(&b.version)))
     });
     error::copy_new(file, &target)?;
     if let Some((path, _, text)) = &described
@@ -254,9 +250,7 @@ pub fn cite(root: &Path, target: &str, format: citation::Format) -> Result<Strin
         })?;
     // A citation names the snapshot's SHA-256: it must be the file's.
     let (dataset, version) = published.data.split_once('@').unwrap_or_default();
-    let snapshot = Path::new("data")
-        .join(dataset)
-        .join(format!("{version}.csv"));
+    let snapshot = project::snapshot_path(dataset, version);
     let full = root.join(&snapshot);
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     if !project::is_inside(&canonical_root, &full) {
@@ -285,19 +279,15 @@ pub fn cite(root: &Path, target: &str, format: citation::Format) -> Result<Strin
     // The lock was validated: its spec is a chart directive.
     let spec: figure::ChartSpec = serde_json::from_str(&published.spec)
         .map_err(|e| Error::Usage(format!("figure {id:?} version {wanted}: {e}")))?;
-    let reference = citation::FigureRef {
+    let reference = citation::FigureRef::new(
+        &config.base_url,
         id,
-        title: &spec.title,
-        version: wanted,
-        published: &published.published,
-        url: format!(
-            "{}{}",
-            config.base_url,
-            crate::render::urls::figure_version(id, wanted)
-        ),
-        data: &published.data,
-        sha256: &published.sha256,
-    };
+        &spec.title,
+        wanted,
+        &published.published,
+        &published.data,
+        &published.sha256,
+    );
     Ok(citation::figure(&config, &reference, format))
 }
 

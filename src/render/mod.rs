@@ -1,14 +1,12 @@
 //! The render stage: every file of the site, from the checked report. All markup is made
 //! here (pages through the theme's templates, figure references, value links, citations
-//! and reference lists), and every address comes from [`urls`].
+//! and reference lists), and every address comes from [`crate::urls`].
 //!
 //! In: a checked [`Report`]. Out: a [`FileMap`]: HTML pages, each figure version's files
 //! (`figure.svg`, `preview.png`, `data.csv`, `option.json`), the snapshots (byte-identical
 //! copies), the theme's assets, the changelog and its feed, `citation.bib`, and the files
 //! GitHub Pages and crawlers look for (`.nojekyll`, `404.html`, `sitemap.xml`,
 //! `robots.txt`, `CNAME`).
-
-pub mod urls;
 
 use serde::Serialize;
 
@@ -24,7 +22,14 @@ use crate::html;
 use crate::lock::Lock;
 use crate::markdown::{self, Directive, Rendered, TocEntry};
 use crate::output::FileMap;
-use crate::theme::SiteTheme;
+use crate::theme::{SiteTheme, Theme};
+use crate::urls::{self, FigureFile};
+
+/// A figure version with its ECharts option, made once per build.
+struct Drawn<'a> {
+    shown: &'a FigureVersion,
+    option: serde_json::Value,
+}
 
 /// What every template sees as `site`.
 #[derive(Serialize)]
@@ -48,6 +53,19 @@ struct SiteView<'a> {
     /// grow with the square of its chapters (mdBook moved its sidebar out of its pages for
     /// the same reason).
     inline_nav: bool,
+    /// The site's own addresses.
+    urls: SiteUrls,
+}
+
+/// The site's own addresses, with the base path, for templates ([`crate::urls`]).
+#[derive(Serialize)]
+struct SiteUrls {
+    figures: String,
+    data: String,
+    changes: String,
+    feed: String,
+    citations: String,
+    echarts: String,
 }
 
 /// The most pages for which every page lists every chapter.
@@ -85,9 +103,19 @@ struct PageView<'a> {
 }
 
 /// Renders every file of the site.
-pub fn render(report: &Report) -> Result<FileMap, Error> {
+pub fn render(report: &Report, theme: &Theme) -> Result<FileMap, Error> {
     use rayon::prelude::*;
     let config = &report.config;
+    // Each figure version's ECharts option, once, in parallel, in the report's order.
+    let drawn: Vec<Drawn<'_>> = report
+        .figures
+        .par_iter()
+        .map(|shown| Drawn {
+            shown,
+            option: chart::option(&shown.figure),
+        })
+        .collect();
+    let drawn = &drawn;
     let base_path = config.base_path();
     let link = |page: &Page| Link {
         title: page.meta.title.clone(),
@@ -113,8 +141,17 @@ pub fn render(report: &Report) -> Result<FileMap, Error> {
         has_figures: !report.figures.is_empty(),
         has_data: !report.data.datasets.is_empty(),
         inline_nav: report.pages.len() <= INLINE_NAV_LIMIT,
+        urls: SiteUrls {
+            figures: format!("{base_path}{}", urls::figures()),
+            data: format!("{base_path}{}", urls::datasets()),
+            changes: format!("{base_path}{}", urls::changes()),
+            feed: format!("{base_path}{}", urls::feed()),
+            citations: format!("{base_path}{}", urls::citations()),
+            echarts: format!("{base_path}{}", urls::echarts()),
+        },
     };
-    let theme = report.theme.with_site(&site_view);
+    let assets = &theme.assets;
+    let theme = theme.with_site(&site_view);
     let theme = &theme;
 
     let mut site = FileMap::default();
@@ -125,7 +162,7 @@ pub fn render(report: &Report) -> Result<FileMap, Error> {
         .enumerate()
         .map(|(i, checked)| {
             let page = &checked.page;
-            let rendered = prose(report, theme, checked)?;
+            let rendered = prose(report, drawn, theme, checked)?;
             let neighbour =
                 |j: Option<usize>| j.and_then(|j| report.pages.get(j)).map(|p| link(&p.page));
             let view = PageView {
@@ -179,17 +216,14 @@ pub fn render(report: &Report) -> Result<FileMap, Error> {
             Err(e) => errors.extend(e),
         }
     }
-    errors.extend(figure_pages(report, theme, &mut site));
-    site.add("citation.bib", citation_bib(report));
+    errors.extend(figure_pages(report, drawn, theme, &mut site));
+    site.add(urls::citations(), citation_bib(report));
     let changes = changes(report, &base_path);
     match theme.render_page("changes.html", &changes) {
         Ok(html) => site.add(urls::index(urls::changes()), html),
         Err(e) => errors.push(e),
     }
-    site.add(
-        format!("{}atom.xml", urls::changes()),
-        atom(report, &changes),
-    );
+    site.add(urls::feed(), atom(report, &changes));
     for snapshot in report.data.snapshots() {
         site.copy(
             urls::snapshot_file(&snapshot.dataset, &snapshot.version),
@@ -204,27 +238,25 @@ pub fn render(report: &Report) -> Result<FileMap, Error> {
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    for (path, bytes) in &report.theme.assets {
+    for (path, bytes) in assets {
         site.add(path.clone(), bytes.clone());
     }
     if !report.figures.is_empty() {
-        site.add(
-            format!("assets/echarts/{}", chart::svg::ECHARTS_FILE),
-            chart::svg::ECHARTS_JS,
-        );
+        site.add(urls::echarts(), chart::svg::ECHARTS_JS);
     }
     site.add(".nojekyll", "");
     site.add(
         "robots.txt",
         format!(
-            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-            config.base_url
+            "User-agent: *\nAllow: /\nSitemap: {}{}\n",
+            config.base_url,
+            urls::sitemap()
         ),
     );
     if let Some(cname) = &config.cname {
         site.add("CNAME", format!("{cname}\n"));
     }
-    site.add("sitemap.xml", sitemap(config, &site));
+    site.add(urls::sitemap(), sitemap(config, &site));
     Ok(site)
 }
 
@@ -232,6 +264,7 @@ pub fn render(report: &Report) -> Result<FileMap, Error> {
 /// list of its citations at the end.
 fn prose(
     report: &Report,
+    drawn: &[Drawn<'_>],
     theme: &SiteTheme,
     checked: &CheckedPage,
 ) -> Result<Rendered, Vec<Diagnostic>> {
@@ -251,7 +284,7 @@ fn prose(
             | Directive::Cite { offset, .. } => *offset,
         };
         Ok(match checked.resolved.get(&offset) {
-            Some(Resolved::Figure(i)) => figure_fragment(theme, report, &report.figures[*i])?,
+            Some(Resolved::Figure(i)) => figure_fragment(theme, report, &drawn[*i])?,
             Some(Resolved::FigRef(i)) => {
                 let target = &report.figures[*i];
                 let place = target.place.expect("a reference's target is in the prose");
@@ -600,7 +633,8 @@ struct TableView {
     rows: Vec<Vec<String>>,
 }
 
-fn figure_view(report: &Report, shown: &FigureVersion) -> FigureView {
+fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
+    let Drawn { shown, option } = drawn;
     let config = &report.config;
     let chapter = report.page_of(shown);
     let base = config.base_path();
@@ -611,7 +645,7 @@ fn figure_view(report: &Report, shown: &FigureVersion) -> FigureView {
         .split_once('@')
         .unwrap_or((&figure.snapshot, ""));
     let version_path = urls::figure_version(&spec.id, shown.version);
-    let file = |name: &str| format!("{base}{}", urls::figure_file(&spec.id, shown.version, name));
+    let file = |name| format!("{base}{}", urls::figure_file(&spec.id, shown.version, name));
     let y = &figure.table.columns[figure.first_y()];
     let caption = markdown::render(&spec.caption, &mut |d| {
         // Captions are plain Markdown: a directive in one is shown as written.
@@ -652,10 +686,10 @@ fn figure_view(report: &Report, shown: &FigureVersion) -> FigureView {
         permalink: format!("{base}{version_path}"),
         canonical: format!("{}{version_path}", config.base_url),
         current_url: format!("{base}{}", urls::figure(&spec.id)),
-        svg_url: file("figure.svg"),
-        csv_url: file("data.csv"),
-        option_url: file("option.json"),
-        option_json: chart::embeddable_json(&shown.option),
+        svg_url: file(FigureFile::Svg),
+        csv_url: file(FigureFile::Csv),
+        option_url: file(FigureFile::Option),
+        option_json: chart::embeddable_json(option),
         unit: y.unit().to_string(),
         digits: y.meta.as_ref().and_then(|m| m.digits),
         width: chart::WIDTH,
@@ -694,21 +728,17 @@ fn figure_view(report: &Report, shown: &FigureVersion) -> FigureView {
 }
 
 /// A figure version as cited: its permanent URL, version, data and checksum.
-pub fn figure_ref<'a>(config: &Config, shown: &'a FigureVersion) -> crate::cite::FigureRef<'a> {
+fn figure_ref<'a>(config: &Config, shown: &'a FigureVersion) -> crate::cite::FigureRef<'a> {
     let figure = &shown.figure;
-    crate::cite::FigureRef {
-        id: &figure.spec.id,
-        title: &figure.spec.title,
-        version: shown.version,
-        published: &shown.published,
-        url: format!(
-            "{}{}",
-            config.base_url,
-            urls::figure_version(&figure.spec.id, shown.version)
-        ),
-        data: &figure.snapshot,
-        sha256: &figure.sha256,
-    }
+    crate::cite::FigureRef::new(
+        &config.base_url,
+        &figure.spec.id,
+        &figure.spec.title,
+        shown.version,
+        &shown.published,
+        &figure.snapshot,
+        &figure.sha256,
+    )
 }
 
 /// The markup of a figure inside a chapter, through the same theme (and `site`) as every
@@ -716,25 +746,29 @@ pub fn figure_ref<'a>(config: &Config, shown: &'a FigureVersion) -> crate::cite:
 fn figure_fragment(
     theme: &SiteTheme,
     report: &Report,
-    shown: &FigureVersion,
+    drawn: &Drawn<'_>,
 ) -> Result<String, Diagnostic> {
-    let view = figure_view(report, shown);
+    let view = figure_view(report, drawn);
     theme.render_page("figure.html", &serde_json::json!({ "figure": view }))
 }
 
 /// `/figures/`, and for each figure its current page, its version page and the version's
 /// `data.csv`, `figure.svg`, `preview.png` and `option.json`. Versions are rendered in
 /// parallel and added in order.
-fn figure_pages(report: &Report, theme: &SiteTheme, site: &mut FileMap) -> Vec<Diagnostic> {
+fn figure_pages(
+    report: &Report,
+    drawn: &[Drawn<'_>],
+    theme: &SiteTheme,
+    site: &mut FileMap,
+) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let mut errors = Vec::new();
     if report.figures.is_empty() {
         return errors;
     }
-    let outputs: Vec<VersionOutput> = report
-        .figures
+    let outputs: Vec<VersionOutput> = drawn
         .par_iter()
-        .map(|shown| version_output(report, theme, shown))
+        .map(|drawn| version_output(report, theme, drawn))
         .collect();
     let mut list = Vec::new();
     let mut withdrawn = Vec::new();
@@ -773,17 +807,18 @@ struct VersionOutput {
     view: FigureView,
 }
 
-fn version_output(report: &Report, theme: &SiteTheme, shown: &FigureVersion) -> VersionOutput {
+fn version_output(report: &Report, theme: &SiteTheme, drawn: &Drawn<'_>) -> VersionOutput {
+    let Drawn { shown, option } = drawn;
     let chapter = report.page_of(shown);
-    let view = figure_view(report, shown);
+    let view = figure_view(report, drawn);
     let id = &shown.figure.spec.id;
-    let file = |name: &str| urls::figure_file(id, shown.version, name);
+    let file = |name| urls::figure_file(id, shown.version, name);
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    match static_chart(shown) {
+    match static_chart(option) {
         Ok((svg, png)) => {
-            files.push((file("figure.svg"), svg.into_bytes()));
-            files.push((file("preview.png"), png));
+            files.push((file(FigureFile::Svg), svg.into_bytes()));
+            files.push((file(FigureFile::Png), png));
         }
         Err(e) => {
             let where_ = chapter.map_or_else(|| "folio.lock".into(), |c| c.file.path.clone());
@@ -793,10 +828,10 @@ fn version_output(report: &Report, theme: &SiteTheme, shown: &FigureVersion) -> 
             ));
         }
     }
-    files.push((file("data.csv"), shown.figure.table.to_csv()));
+    files.push((file(FigureFile::Csv), shown.figure.table.to_csv()));
     files.push((
-        file("option.json"),
-        (serde_json::to_string_pretty(&shown.option).expect("JSON serialises") + "\n").into(),
+        file(FigureFile::Option),
+        (serde_json::to_string_pretty(option).expect("JSON serialises") + "\n").into(),
     ));
     let title = match shown.place {
         Some(place) => format!("Figure {}: {}", place.number, shown.figure.spec.title),
@@ -832,8 +867,8 @@ fn version_output(report: &Report, theme: &SiteTheme, shown: &FigureVersion) -> 
 }
 
 /// A figure's static SVG and its PNG preview.
-fn static_chart(shown: &FigureVersion) -> Result<(String, Vec<u8>), String> {
-    let mut option = shown.option.clone();
+fn static_chart(option: &serde_json::Value) -> Result<(String, Vec<u8>), String> {
+    let mut option = option.clone();
     // The static twin is shown on a light background, also in dark mode and print.
     option["backgroundColor"] = serde_json::json!("#ffffff");
     // Tooltips and the aria description draw nothing in an SVG file; leaving them out
@@ -944,7 +979,7 @@ fn preview_url(config: &Config, shown: &FigureVersion) -> String {
     format!(
         "{}{}",
         config.base_url,
-        urls::figure_file(&shown.figure.spec.id, shown.version, "preview.png")
+        urls::figure_file(&shown.figure.spec.id, shown.version, FigureFile::Png)
     )
 }
 
@@ -968,7 +1003,7 @@ fn report_jsonld(report: &Report) -> String {
             "@type": "ImageObject",
             "name": f.figure.spec.title,
             "url": format!("{}{}", config.base_url, urls::figure_version(&f.figure.spec.id, f.version)),
-            "contentUrl": format!("{}{}", config.base_url, urls::figure_file(&f.figure.spec.id, f.version, "figure.svg")),
+            "contentUrl": format!("{}{}", config.base_url, urls::figure_file(&f.figure.spec.id, f.version, FigureFile::Svg)),
         })).collect::<Vec<_>>(),
     });
     chart::embeddable_json(&value)
@@ -1014,6 +1049,7 @@ fn atom(report: &Report, changes: &serde_json::Value) -> String {
             .unwrap_or("");
         format!("{origin}{url}")
     };
+    let changes_url = escape(&format!("{}{}", config.base_url, urls::changes()));
     let updated = latest_publication(&report.lock);
     let updated = if updated.is_empty() {
         "1970-01-01".to_string()
@@ -1021,11 +1057,9 @@ fn atom(report: &Report, changes: &serde_json::Value) -> String {
         updated
     };
     let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}: changes</title>\n  <id>{}changes/</id>\n  <link rel=\"self\" href=\"{}changes/atom.xml\"/>\n  <link href=\"{}changes/\"/>\n  <updated>{updated}T00:00:00Z</updated>\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}: changes</title>\n  <id>{changes_url}</id>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{changes_url}\"/>\n  <updated>{updated}T00:00:00Z</updated>\n",
         escape(&config.title),
-        escape(&config.base_url),
-        escape(&config.base_url),
-        escape(&config.base_url),
+        escape(&format!("{}{}", config.base_url, urls::feed())),
     );
     for author in &config.authors {
         xml.push_str(&format!(

@@ -20,10 +20,34 @@ pub fn figure_version(id: &str, version: u32) -> String {
     format!("figures/{id}/v{version}/")
 }
 
-/// A file of a figure version: `figures/<id>/v<N>/<file>` (`data.csv`, `figure.svg`,
-/// `preview.png`, `option.json`).
-pub fn figure_file(id: &str, version: u32, file: &str) -> String {
-    format!("figures/{id}/v{version}/{file}")
+/// The files of a figure version besides its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureFile {
+    /// `figure.svg`: the static rendering.
+    Svg,
+    /// `preview.png`: the 2x PNG preview (social cards).
+    Png,
+    /// `data.csv`: exactly the rows and columns the figure plots.
+    Csv,
+    /// `option.json`: the ECharts option.
+    Option,
+}
+
+impl FigureFile {
+    /// The file's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            FigureFile::Svg => "figure.svg",
+            FigureFile::Png => "preview.png",
+            FigureFile::Csv => "data.csv",
+            FigureFile::Option => "option.json",
+        }
+    }
+}
+
+/// A file of a figure version: `figures/<id>/v<N>/<file>`.
+pub fn figure_file(id: &str, version: u32, file: FigureFile) -> String {
+    format!("figures/{id}/v{version}/{}", file.name())
 }
 
 /// `data/`: every dataset.
@@ -49,6 +73,26 @@ pub fn snapshot_file(dataset: &str, version: &str) -> String {
 /// `changes/`: what was published, by date.
 pub fn changes() -> &'static str {
     "changes/"
+}
+
+/// `changes/atom.xml`: the changelog as an Atom feed.
+pub fn feed() -> &'static str {
+    "changes/atom.xml"
+}
+
+/// `citation.bib`: the report and every figure version as BibTeX.
+pub fn citations() -> &'static str {
+    "citation.bib"
+}
+
+/// `sitemap.xml`.
+pub fn sitemap() -> &'static str {
+    "sitemap.xml"
+}
+
+/// `assets/echarts/<file>`: the ECharts build, served from the site itself.
+pub fn echarts() -> String {
+    format!("assets/echarts/{}", crate::chart::svg::ECHARTS_FILE)
 }
 
 /// The file a page's address is served from: `<path>index.html`.
