@@ -71,17 +71,30 @@ pub fn snapshot_path(dataset: &str, version: &str) -> PathBuf {
 /// The lock file's name, at the project root.
 pub const LOCK_FILE: &str = "folio.lock";
 
-/// Reads the project at `root`.
-pub fn load(root: &Path) -> Result<Project, Error> {
-    let config_path = root.join("folio.toml");
-    if !config_path.is_file() {
+/// Reads `folio.toml` and, when there is one, `folio.lock`: what a published version is
+/// cited from. A missing `folio.toml` is a usage error (the root is not a project).
+pub fn load_published(
+    root: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Result<(Option<SourceFile>, Option<SourceFile>), Error> {
+    if !root.join("folio.toml").is_file() {
         return Err(Error::Usage(format!(
             "no folio.toml in {}: run folio in a project directory or pass --root",
             root.display()
         )));
     }
+    let config = read_inside(root, Path::new("folio.toml"), errors)?;
+    let lock = match root.join(LOCK_FILE).exists() {
+        true => read_inside(root, Path::new(LOCK_FILE), errors)?,
+        false => None,
+    };
+    Ok((config, lock))
+}
+
+/// Reads the project at `root`.
+pub fn load(root: &Path) -> Result<Project, Error> {
     let mut errors = Vec::new();
-    let config = read_inside(root, Path::new("folio.toml"), &mut errors)?;
+    let (config, lock) = load_published(root, &mut errors)?;
     let mut content = Vec::new();
     let mut bibliography = None;
     for (rel, _) in walk(root, "content", usize::MAX, &mut errors)? {
@@ -124,11 +137,6 @@ pub fn load(root: &Path) -> Result<Project, Error> {
             bytes: error::read(&path)?,
         });
     }
-    let lock = if root.join(LOCK_FILE).exists() {
-        read_inside(root, Path::new(LOCK_FILE), &mut errors)?
-    } else {
-        None
-    };
     let datasets = load_datasets(root, &mut errors)?;
     Ok(Project {
         lock,

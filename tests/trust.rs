@@ -221,8 +221,8 @@ fn two_rows_with_one_x_give_one_diagnostic_naming_the_csv_lines() {
     );
 }
 
-#[test]
-fn heading_ids_never_collide_with_the_ids_folio_gives() {
+/// A site with one valid bar chart `trend` on its front page, after `prose`.
+fn one_chart_site(prose: &str) -> tempfile::TempDir {
     let dir = fixture("chart-duplicate-x");
     // A valid snapshot: one row per model.
     std::fs::write(
@@ -232,9 +232,17 @@ fn heading_ids_never_collide_with_the_ids_folio_gives() {
     .unwrap();
     std::fs::write(
         dir.path().join("content/_index.md"),
-        "+++\ntitle = \"Front\"\n+++\n\n## Main\n\n## Fig trend\n\n## Contents title\n\n## References {#references}\n\n```chart\nid = \"trend\"\ntitle = \"Shares\"\ndata = \"m@v1\"\ntype = \"bar\"\nx = \"model\"\ny = \"share\"\n```\n\nSee @fig-trend.\n",
+        format!("+++\ntitle = \"Front\"\n+++\n\n{prose}\n\n```chart\nid = \"trend\"\ntitle = \"Shares\"\ndata = \"m@v1\"\ntype = \"bar\"\nx = \"model\"\ny = \"share\"\n```\n\nSee @fig-trend.\n"),
     )
     .unwrap();
+    dir
+}
+
+#[test]
+fn heading_ids_never_collide_with_the_ids_folio_gives() {
+    let dir = one_chart_site(
+        "## Main\n\n## Fig trend\n\n## Contents title\n\n## References {#references}",
+    );
     let output = folio(dir.path(), &["build"], &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     for (path, bytes) in tree(&dir.path().join("public")) {
@@ -265,12 +273,7 @@ fn heading_ids_never_collide_with_the_ids_folio_gives() {
 
 #[test]
 fn check_fails_on_an_id_given_twice() {
-    let dir = fixture("chart-duplicate-x");
-    std::fs::write(
-        dir.path().join("data/m/v1.csv"),
-        "model,share\nQwen,17.1\nLlama,15.8\n",
-    )
-    .unwrap();
+    let dir = one_chart_site("Text.");
     // A theme override that gives the main landmark's id to a second element.
     let base = std::fs::read_to_string(repo().join("templates/base.html")).unwrap();
     let twice = base.replacen(
@@ -732,17 +735,9 @@ fn line_numbers_are_right_for_every_kind_of_line_ending_and_multi_line_cells() {
 
 #[test]
 fn footnote_labels_never_take_an_id_the_page_gives() {
-    let dir = fixture("chart-duplicate-x");
-    std::fs::write(
-        dir.path().join("data/m/v1.csv"),
-        "model,share\nQwen,17.1\nLlama,15.8\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("content/_index.md"),
-        "+++\ntitle = \"Front\"\n+++\n\nA note[^main] and another[^fig-trend].\n\n[^main]: One.\n[^fig-trend]: Two.\n\n```chart\nid = \"trend\"\ntitle = \"Shares\"\ndata = \"m@v1\"\ntype = \"bar\"\nx = \"model\"\ny = \"share\"\n```\n",
-    )
-    .unwrap();
+    let dir = one_chart_site(
+        "A note[^main] and another[^fig-trend].\n\n[^main]: One.\n[^fig-trend]: Two.",
+    );
     let output = folio(dir.path(), &["build"], &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let html = std::fs::read_to_string(dir.path().join("public/index.html")).unwrap();

@@ -209,20 +209,8 @@ pub fn cite(root: &Path, target: &str, format: citation::Format) -> Result<Strin
     // A published version is cited from what was published (folio.toml for the report,
     // folio.lock for the version), so an unpublished edit elsewhere in the prose cannot
     // stand in the way.
-    let config_path = root.join("folio.toml");
-    if !config_path.is_file() {
-        return Err(Error::Usage(format!(
-            "no folio.toml in {}: run folio in a project directory or pass --root",
-            root.display()
-        )));
-    }
     let mut errors = Vec::new();
-    let config = project::read_inside(root, Path::new("folio.toml"), &mut errors)?;
-    let lock_file = if root.join(lock::FILE).exists() {
-        project::read_inside(root, Path::new(lock::FILE), &mut errors)?
-    } else {
-        None
-    };
+    let (config, lock_file) = project::load_published(root, &mut errors)?;
     let (Some(config), true) = (config, errors.is_empty()) else {
         return Err(errors.into());
     };
