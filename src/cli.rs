@@ -42,6 +42,9 @@ enum Command {
         /// Print the time and peak memory of each stage.
         #[arg(long)]
         timings: bool,
+        /// Render every figure afresh: neither read nor fill the render cache (.folio/cache/).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Check everything build checks, and every internal link; write nothing.
     Check {
@@ -51,6 +54,9 @@ enum Command {
         /// Check links as if published at this URL, e.g. https://user.github.io/repo/.
         #[arg(long)]
         base_url: Option<String>,
+        /// Render every figure afresh: neither read nor fill the render cache (.folio/cache/).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Serve the site on 127.0.0.1 with live reload while you edit.
     Serve {
@@ -60,6 +66,9 @@ enum Command {
         /// The port.
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// Render every figure afresh: neither read nor fill the render cache (.folio/cache/).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Print the citation of a figure version.
     Cite {
@@ -146,6 +155,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             quiet,
             verbose,
             timings,
+            no_cache,
         } => {
             let summary = crate::build(&crate::Options {
                 root,
@@ -153,6 +163,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 base_url,
                 locked,
                 progress: verbose,
+                cache: !no_cache,
                 today: today()?,
             })?;
             if quiet {
@@ -172,13 +183,18 @@ fn execute(cli: Cli) -> Result<(), Error> {
             }
             println!("{summary}");
         }
-        Command::Check { root, base_url } => {
+        Command::Check {
+            root,
+            base_url,
+            no_cache,
+        } => {
             let (summary, external) = crate::commands::check(&crate::Options {
                 root,
                 out: None,
                 base_url,
                 locked: false,
                 progress: false,
+                cache: !no_cache,
                 today: today()?,
             })?;
             for note in &summary.notes {
@@ -231,7 +247,11 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 })?
             );
         }
-        Command::Serve { root, port } => crate::serve::serve(&root, port)?,
+        Command::Serve {
+            root,
+            port,
+            no_cache,
+        } => crate::serve::serve(&root, port, !no_cache)?,
         Command::Cite {
             figure,
             format,

@@ -15,6 +15,7 @@
 //! nothing is written. The commands besides `build` are in [`commands`].
 
 pub mod bib;
+pub mod cache;
 pub mod chart;
 pub mod check;
 pub mod cite;
@@ -63,6 +64,9 @@ pub struct Options {
     pub locked: bool,
     /// Report each stage on standard error as it ends (`--verbose`).
     pub progress: bool,
+    /// Keep rendered figures between builds in the project's `.folio/cache/` (see
+    /// [`cache`]); `false` with `--no-cache`.
+    pub cache: bool,
     /// The date anything this build publishes is recorded under in `folio.lock`
     /// (`YYYY-MM-DD`; see [`lock::today`]). No stage reads the clock.
     pub today: String,
@@ -112,7 +116,9 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     let project = stages.time("load", || project::load(&options.root))?;
     let (parsed, theme) = stages.time("parse", || parse::parse(project, options))?;
     let report = stages.time("check", || check::check(parsed, options))?;
-    let site = stages.time("render", || render::render(&report, &theme))?;
+    let site = stages.time("render", || {
+        render::render(&report, &theme, &render_cache(options))
+    })?;
     let lock = report
         .lock_update()
         .map(|toml| (options.root.join(lock::FILE), toml));
@@ -147,7 +153,9 @@ pub fn render_site(options: &Options) -> Result<Built, Error> {
     let project = stages.time("load", || project::load(&options.root))?;
     let (parsed, theme) = stages.time("parse", || parse::parse(project, options))?;
     let report = stages.time("check", || check::check(parsed, options))?;
-    let site = stages.time("render", || render::render(&report, &theme))?;
+    let site = stages.time("render", || {
+        render::render(&report, &theme, &render_cache(options))
+    })?;
     let sources = report
         .pages
         .iter()
@@ -159,6 +167,14 @@ pub fn render_site(options: &Options) -> Result<Built, Error> {
         sources,
         summary: summary(&report, stages),
     })
+}
+
+/// The render cache `options` ask for.
+fn render_cache(options: &Options) -> cache::RenderCache {
+    match options.cache {
+        true => cache::RenderCache::of(&options.root),
+        false => cache::RenderCache::off(),
+    }
 }
 
 fn summary(report: &check::Report, stages: Stages) -> Summary {

@@ -69,8 +69,9 @@ const LIVE_JS: &str = r#"(function () {
 })();
 "#;
 
-/// Serves the project at `root` on `127.0.0.1:port` until the process is stopped.
-pub fn serve(root: &Path, port: u16) -> Result<(), Error> {
+/// Serves the project at `root` on `127.0.0.1:port` until the process is stopped; with
+/// `cache`, rendered figures come from and go to the same render cache as `folio build`.
+pub fn serve(root: &Path, port: u16, cache: bool) -> Result<(), Error> {
     let base_url = format!("http://127.0.0.1:{port}/");
     let mut options = crate::Options {
         root: root.to_path_buf(),
@@ -78,6 +79,7 @@ pub fn serve(root: &Path, port: u16) -> Result<(), Error> {
         base_url: Some(base_url.clone()),
         locked: false,
         progress: false,
+        cache,
         // The dev server writes nothing, the lock included: the date only names what a
         // build would publish.
         today: crate::lock::today().map_err(Error::Usage)?,

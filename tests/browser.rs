@@ -46,7 +46,13 @@ fn pages_load_draw_validate_and_pass_axe_in_chromium() {
     let out = fixture.path().join("charts");
     let built = folio(
         &repo().join("tests/sites/charts"),
-        &["build", "--locked", "--out", out.to_str().unwrap()],
+        &[
+            "build",
+            "--locked",
+            "--no-cache",
+            "--out",
+            out.to_str().unwrap(),
+        ],
         &[],
     );
     assert!(built.status.success(), "{}", stderr(&built));

@@ -395,10 +395,23 @@ fn a_build_leaves_no_temporary_file_in_the_project() {
         .collect();
     let mut names = names;
     names.sort();
+    // The render cache is there too, and holds only finished entries.
     assert_eq!(
         names,
-        ["content", "data", "folio.lock", "folio.toml", "public"]
+        [
+            ".folio",
+            "content",
+            "data",
+            "folio.lock",
+            "folio.toml",
+            "public"
+        ]
     );
+    for (path, _) in tree(&dir.path().join(".folio")) {
+        let name = path.rsplit('/').next().unwrap();
+        let entry = name.len() == 62 && name.bytes().all(|b| b.is_ascii_hexdigit());
+        assert!(path.starts_with("cache/") && entry, "{path}");
+    }
 }
 
 #[test]
@@ -772,5 +785,48 @@ fn a_chart_directive_means_the_same_whatever_the_line_endings() {
     assert_eq!(
         std::fs::read_to_string(dir.path().join("folio.lock")).unwrap(),
         lock
+    );
+}
+
+#[test]
+fn the_render_cache_changes_no_byte_of_the_site_and_survives_damage() {
+    let dir = fixture("charts");
+    let build = |out: &str, extra: &[&str]| {
+        let mut args = vec!["build", "--locked", "--out", out];
+        args.extend_from_slice(extra);
+        let output = folio(dir.path(), &args, &[]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        tree(&dir.path().join(out))
+    };
+    let fresh = build("fresh", &["--no-cache"]);
+    assert!(
+        !dir.path().join(".folio").exists(),
+        "--no-cache wrote the cache"
+    );
+    let filled = build("filled", &[]);
+    let entries = tree(&dir.path().join(".folio/cache"));
+    assert_eq!(entries.len(), 6, "one entry per figure version");
+    let from_cache = build("from-cache", &[]);
+    assert_eq!(fresh, filled);
+    assert_eq!(fresh, from_cache);
+    // Damaged and foreign entries are detected and rebuilt: the site is the same.
+    for (i, (path, bytes)) in entries.iter().enumerate() {
+        let file = dir.path().join(".folio/cache").join(path);
+        match i % 3 {
+            0 => std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap(),
+            1 => std::fs::write(&file, b"not an entry").unwrap(),
+            _ => {
+                let mut changed = bytes.clone();
+                let last = changed.len() - 1;
+                changed[last] ^= 0xff;
+                std::fs::write(&file, changed).unwrap();
+            }
+        }
+    }
+    assert_eq!(build("repaired", &[]), fresh);
+    assert_eq!(
+        tree(&dir.path().join(".folio/cache")),
+        entries,
+        "entries rebuilt"
     );
 }

@@ -70,6 +70,7 @@ fn write_scaffold(dir: &Path, tokens: &[(&str, &str)], today: &str) -> Result<()
         base_url: None,
         locked: false,
         progress: false,
+        cache: false,
         today: today.to_string(),
     })?;
     if let Some(lock) = report.lock_update() {

@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 
+use crate::cache::RenderCache;
 use crate::chart;
 use crate::check::{CheckedPage, Report, Resolved};
 use crate::config::Config;
@@ -103,7 +104,7 @@ struct PageView<'a> {
 }
 
 /// Renders every file of the site.
-pub fn render(report: &Report, theme: &Theme) -> Result<FileMap, Error> {
+pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<FileMap, Error> {
     use rayon::prelude::*;
     let config = &report.config;
     // Each figure version's ECharts option, once, in parallel, in the report's order.
@@ -216,7 +217,7 @@ pub fn render(report: &Report, theme: &Theme) -> Result<FileMap, Error> {
             Err(e) => errors.extend(e),
         }
     }
-    errors.extend(figure_pages(report, drawn, theme, &mut site));
+    errors.extend(figure_pages(report, drawn, theme, cache, &mut site));
     site.add(urls::citations(), citation_bib(report));
     let changes = changes(report, &base_path);
     match theme.render_page("changes.html", &changes) {
@@ -759,6 +760,7 @@ fn figure_pages(
     report: &Report,
     drawn: &[Drawn<'_>],
     theme: &SiteTheme,
+    cache: &RenderCache,
     site: &mut FileMap,
 ) -> Vec<Diagnostic> {
     use rayon::prelude::*;
@@ -768,7 +770,7 @@ fn figure_pages(
     }
     let outputs: Vec<VersionOutput> = drawn
         .par_iter()
-        .map(|drawn| version_output(report, theme, drawn))
+        .map(|drawn| version_output(report, theme, cache, drawn))
         .collect();
     let mut list = Vec::new();
     let mut withdrawn = Vec::new();
@@ -807,7 +809,12 @@ struct VersionOutput {
     view: FigureView,
 }
 
-fn version_output(report: &Report, theme: &SiteTheme, drawn: &Drawn<'_>) -> VersionOutput {
+fn version_output(
+    report: &Report,
+    theme: &SiteTheme,
+    cache: &RenderCache,
+    drawn: &Drawn<'_>,
+) -> VersionOutput {
     let Drawn { shown, option } = drawn;
     let chapter = report.page_of(shown);
     let view = figure_view(report, drawn);
@@ -815,7 +822,7 @@ fn version_output(report: &Report, theme: &SiteTheme, drawn: &Drawn<'_>) -> Vers
     let file = |name| urls::figure_file(id, shown.version, name);
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    match static_chart(option) {
+    match static_chart(cache, option) {
         Ok((svg, png)) => {
             files.push((file(FigureFile::Svg), svg.into_bytes()));
             files.push((file(FigureFile::Png), png));
@@ -866,8 +873,11 @@ fn version_output(report: &Report, theme: &SiteTheme, drawn: &Drawn<'_>) -> Vers
     }
 }
 
-/// A figure's static SVG and its PNG preview.
-fn static_chart(option: &serde_json::Value) -> Result<(String, Vec<u8>), String> {
+/// A figure's static SVG and its PNG preview, from the render cache or made afresh.
+fn static_chart(
+    cache: &RenderCache,
+    option: &serde_json::Value,
+) -> Result<(String, Vec<u8>), String> {
     let mut option = option.clone();
     // The static twin is shown on a light background, also in dark mode and print.
     option["backgroundColor"] = serde_json::json!("#ffffff");
@@ -877,9 +887,13 @@ fn static_chart(option: &serde_json::Value) -> Result<(String, Vec<u8>), String>
         option.remove("tooltip");
         option.remove("aria");
     }
-    let svg = chart::svg::render(&option.to_string(), chart::WIDTH, chart::HEIGHT)?;
-    let png = chart::preview::png(&svg)?;
-    Ok((svg, png))
+    let option = option.to_string();
+    let key = format!("{}x{}\n{option}", chart::WIDTH, chart::HEIGHT);
+    cache.static_chart(&key, || {
+        let svg = chart::svg::render(&option, chart::WIDTH, chart::HEIGHT)?;
+        let png = chart::preview::png(&svg)?;
+        Ok((svg, png))
+    })
 }
 
 fn latest_publication(lock: &Lock) -> String {

@@ -1,0 +1,160 @@
+//! The persistent render cache: each figure version's static SVG and PNG preview, kept
+//! between builds, so that a build whose figures did not change starts no JavaScript engine
+//! and rasterises nothing.
+//!
+//! In: the ECharts option a static rendering is made from. Out: the SVG and PNG, from the
+//! cache or made afresh (and then kept). Entries are content-addressed: the key is the
+//! SHA-256 of everything that decides the bytes (the option and the chart's size, the
+//! ECharts build, the fonts, this folio's version and the entry format), so an entry can
+//! never stand for another input, and figure versions, which are immutable, hit for good.
+//! Each entry carries the SHA-256 of its own contents; a corrupt, truncated or foreign file
+//! is detected, ignored and replaced. Output is byte-identical with and without the cache
+//! (a test builds both ways). The cache lives in the project's `.folio/cache/` (outside
+//! `public/`; the scaffold's and this repository's `.gitignore` leave it out of git), or is
+//! off (`--no-cache`).
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use sha2::{Digest, Sha256};
+
+/// The cache's directory below the project root.
+pub const DIR: &str = ".folio/cache";
+
+/// The first bytes of an entry: its format. A new format gives every entry a new key too.
+const MAGIC: &[u8; 16] = b"folio-render-v1\n";
+
+/// What every key starts from: the entry format, folio's version, the ECharts build and the
+/// fonts the SVG is measured and rasterised with.
+static SALT: LazyLock<[u8; 32]> = LazyLock::new(|| {
+    let mut hasher = Sha256::new();
+    hasher.update(MAGIC);
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(crate::chart::svg::ECHARTS_JS);
+    hasher.update(dejavu::sans::regular());
+    hasher.update(dejavu::sans::bold());
+    hasher.finalize().into()
+});
+
+/// Where rendered figures are kept, or nowhere.
+#[derive(Debug, Clone, Default)]
+pub struct RenderCache {
+    dir: Option<PathBuf>,
+}
+
+/// A figure version's static renderings.
+pub type Static = (String, Vec<u8>);
+
+impl RenderCache {
+    /// The cache of the project at `root`.
+    pub fn of(root: &Path) -> Self {
+        RenderCache {
+            dir: Some(root.join(DIR)),
+        }
+    }
+
+    /// No cache: everything is made afresh, nothing is kept (`--no-cache`).
+    pub fn off() -> Self {
+        RenderCache { dir: None }
+    }
+
+    /// The static SVG and PNG of the chart whose (static) option is `option`, from the
+    /// cache, or else what `make` gives, which is then kept. A cache that cannot be read or
+    /// written is only a slower build: its failures are not errors.
+    pub fn static_chart(
+        &self,
+        option: &str,
+        make: impl FnOnce() -> Result<Static, String>,
+    ) -> Result<Static, String> {
+        let Some(dir) = &self.dir else {
+            return make();
+        };
+        let key: String = {
+            let mut hasher = Sha256::new();
+            hasher.update(*SALT);
+            hasher.update(option.as_bytes());
+            hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        let path = dir.join(&key[..2]).join(&key[2..]);
+        if let Some(kept) = std::fs::read(&path).ok().and_then(|bytes| decode(&bytes)) {
+            return Ok(kept);
+        }
+        let made = make()?;
+        let _ = crate::error::write(&path, &encode(&made));
+        Ok(made)
+    }
+}
+
+/// An entry: the magic, the SHA-256 of the rest, the SVG's length (8 bytes, little-endian),
+/// the SVG, the PNG.
+fn encode((svg, png): &Static) -> Vec<u8> {
+    let mut body = Vec::with_capacity(8 + svg.len() + png.len());
+    body.extend_from_slice(&(svg.len() as u64).to_le_bytes());
+    body.extend_from_slice(svg.as_bytes());
+    body.extend_from_slice(png);
+    let mut entry = MAGIC.to_vec();
+    entry.extend_from_slice(&Sha256::digest(&body));
+    entry.extend_from_slice(&body);
+    entry
+}
+
+/// The renderings an entry holds, or `None` when it is not an intact entry.
+fn decode(entry: &[u8]) -> Option<Static> {
+    let rest = entry.strip_prefix(MAGIC.as_slice())?;
+    let (digest, body) = rest.split_at_checked(32)?;
+    if Sha256::digest(body).as_slice() != digest {
+        return None;
+    }
+    let (length, rest) = body.split_at_checked(8)?;
+    let length = usize::try_from(u64::from_le_bytes(length.try_into().ok()?)).ok()?;
+    let (svg, png) = rest.split_at_checked(length)?;
+    Some((String::from_utf8(svg.to_vec()).ok()?, png.to_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_what_it_made_and_rebuilds_a_damaged_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = RenderCache::of(dir.path());
+        let made = || Ok(("<svg/>".to_string(), vec![1, 2, 3]));
+        assert_eq!(cache.static_chart("{}", made).unwrap().1, vec![1, 2, 3]);
+        // Kept: `make` is not called again.
+        let kept = cache.static_chart("{}", || Err("made again".to_string()));
+        assert_eq!(kept.unwrap().0, "<svg/>");
+        // A damaged entry (one byte changed) is detected and made afresh.
+        let entry = walkdir::WalkDir::new(dir.path())
+            .into_iter()
+            .filter_map(Result::ok)
+            .find(|e| e.file_type().is_file())
+            .unwrap()
+            .into_path();
+        let mut bytes = std::fs::read(&entry).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&entry, &bytes).unwrap();
+        let remade = cache.static_chart("{}", || Ok(("<svg/>".to_string(), vec![9])));
+        assert_eq!(remade.unwrap().1, vec![9]);
+        // Another option is another entry.
+        let other = cache.static_chart("{\"a\":1}", || Ok((String::new(), vec![])));
+        assert_eq!(other.unwrap().1, Vec::<u8>::new());
+    }
+
+    #[test]
+    fn reads_only_intact_entries() {
+        let entry = encode(&("<svg>é</svg>".to_string(), vec![0, 255]));
+        assert_eq!(
+            decode(&entry),
+            Some(("<svg>é</svg>".to_string(), vec![0, 255]))
+        );
+        assert_eq!(decode(&entry[..entry.len() - 1]), None);
+        assert_eq!(decode(b"folio-render-v1\n"), None);
+        assert_eq!(decode(b""), None);
+    }
+}
