@@ -9,17 +9,22 @@
 //! never stand for another input, and figure versions, which are immutable, hit for good.
 //! Each entry carries the SHA-256 of its own contents; a corrupt, truncated or foreign file
 //! is detected, ignored and replaced. Output is byte-identical with and without the cache
-//! (a test builds both ways). The cache lives in the project's `.folio/cache/` (outside
-//! `public/`; the scaffold's and this repository's `.gitignore` leave it out of git), or is
-//! off (`--no-cache`).
+//! (a test builds both ways).
+//!
+//! The cache lives in the user's cache directory (`$XDG_CACHE_HOME/folio` or
+//! `~/.cache/folio` on Linux, `~/Library/Caches/folio` on macOS, `%LOCALAPPDATA%\folio` on
+//! Windows; `FOLIO_CACHE_DIR` overrides it), never in the project: an entry committed to a
+//! report's repository by a hostile pull request would otherwise be served as a figure.
+//! Entries are shared by every project on the machine, which is safe because they are
+//! content-addressed. `--no-cache` turns it off.
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use sha2::{Digest, Sha256};
 
-/// The cache's directory below the project root.
-pub const DIR: &str = ".folio/cache";
+/// The environment variable that names the cache's directory instead of the default.
+pub const DIR_VARIABLE: &str = "FOLIO_CACHE_DIR";
 
 /// The first bytes of an entry: its format. A new format gives every entry a new key too.
 const MAGIC: &[u8; 16] = b"folio-render-v1\n";
@@ -46,10 +51,22 @@ pub struct RenderCache {
 pub type Static = (String, Vec<u8>);
 
 impl RenderCache {
-    /// The cache of the project at `root`.
-    pub fn of(root: &Path) -> Self {
+    /// The cache in `FOLIO_CACHE_DIR`, else in the user's cache directory; off when the
+    /// system has none.
+    pub fn user() -> Self {
+        let dir = std::env::var_os(DIR_VARIABLE)
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| dirs::cache_dir().map(|d| d.join("folio")));
         RenderCache {
-            dir: Some(root.join(DIR)),
+            dir: dir.map(|d| d.join("render")),
+        }
+    }
+
+    /// A cache in `dir` (tests).
+    pub fn at(dir: &Path) -> Self {
+        RenderCache {
+            dir: Some(dir.to_path_buf()),
         }
     }
 
@@ -122,7 +139,7 @@ mod tests {
     #[test]
     fn keeps_what_it_made_and_rebuilds_a_damaged_entry() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = RenderCache::of(dir.path());
+        let cache = RenderCache::at(dir.path());
         let made = || Ok(("<svg/>".to_string(), vec![1, 2, 3]));
         assert_eq!(cache.static_chart("{}", made).unwrap().1, vec![1, 2, 3]);
         // Kept: `make` is not called again.

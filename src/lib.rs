@@ -64,8 +64,8 @@ pub struct Options {
     pub locked: bool,
     /// Report each stage on standard error as it ends (`--verbose`).
     pub progress: bool,
-    /// Keep rendered figures between builds in the project's `.folio/cache/` (see
-    /// [`cache`]); `false` with `--no-cache`.
+    /// Keep rendered figures between builds in the user's cache directory (see [`cache`]);
+    /// `false` with `--no-cache`.
     pub cache: bool,
     /// The date anything this build publishes is recorded under in `folio.lock`
     /// (`YYYY-MM-DD`; see [`lock::today`]). No stage reads the clock.
@@ -172,7 +172,7 @@ pub fn render_site(options: &Options) -> Result<Built, Error> {
 /// The render cache `options` ask for.
 fn render_cache(options: &Options) -> cache::RenderCache {
     match options.cache {
-        true => cache::RenderCache::of(&options.root),
+        true => cache::RenderCache::user(),
         false => cache::RenderCache::off(),
     }
 }

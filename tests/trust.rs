@@ -395,23 +395,10 @@ fn a_build_leaves_no_temporary_file_in_the_project() {
         .collect();
     let mut names = names;
     names.sort();
-    // The render cache is there too, and holds only finished entries.
     assert_eq!(
         names,
-        [
-            ".folio",
-            "content",
-            "data",
-            "folio.lock",
-            "folio.toml",
-            "public"
-        ]
+        ["content", "data", "folio.lock", "folio.toml", "public"]
     );
-    for (path, _) in tree(&dir.path().join(".folio")) {
-        let name = path.rsplit('/').next().unwrap();
-        let entry = name.len() == 62 && name.bytes().all(|b| b.is_ascii_hexdigit());
-        assert!(path.starts_with("cache/") && entry, "{path}");
-    }
 }
 
 #[test]
@@ -791,27 +778,29 @@ fn a_chart_directive_means_the_same_whatever_the_line_endings() {
 #[test]
 fn the_render_cache_changes_no_byte_of_the_site_and_survives_damage() {
     let dir = fixture("charts");
+    let cache = tempfile::tempdir().unwrap();
+    let variable = folio::cache::DIR_VARIABLE;
     let build = |out: &str, extra: &[&str]| {
         let mut args = vec!["build", "--locked", "--out", out];
         args.extend_from_slice(extra);
-        let output = folio(dir.path(), &args, &[]);
+        let env = [(variable, cache.path().to_str().unwrap())];
+        let output = folio(dir.path(), &args, &env);
         assert!(output.status.success(), "{}", stderr(&output));
         tree(&dir.path().join(out))
     };
     let fresh = build("fresh", &["--no-cache"]);
-    assert!(
-        !dir.path().join(".folio").exists(),
-        "--no-cache wrote the cache"
-    );
+    assert!(tree(cache.path()).is_empty(), "--no-cache wrote the cache");
     let filled = build("filled", &[]);
-    let entries = tree(&dir.path().join(".folio/cache"));
+    let entries = tree(cache.path());
     assert_eq!(entries.len(), 6, "one entry per figure version");
+    // Nothing of the cache is in the project.
+    assert!(!tree(dir.path()).iter().any(|(p, _)| p.starts_with('.')));
     let from_cache = build("from-cache", &[]);
     assert_eq!(fresh, filled);
     assert_eq!(fresh, from_cache);
     // Damaged and foreign entries are detected and rebuilt: the site is the same.
     for (i, (path, bytes)) in entries.iter().enumerate() {
-        let file = dir.path().join(".folio/cache").join(path);
+        let file = cache.path().join(path);
         match i % 3 {
             0 => std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap(),
             1 => std::fs::write(&file, b"not an entry").unwrap(),
@@ -824,9 +813,5 @@ fn the_render_cache_changes_no_byte_of_the_site_and_survives_damage() {
         }
     }
     assert_eq!(build("repaired", &[]), fresh);
-    assert_eq!(
-        tree(&dir.path().join(".folio/cache")),
-        entries,
-        "entries rebuilt"
-    );
+    assert_eq!(tree(cache.path()), entries, "entries rebuilt");
 }

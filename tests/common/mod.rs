@@ -16,7 +16,12 @@ pub fn folio(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     command
         .current_dir(dir)
         .args(args)
-        .env_remove("SOURCE_DATE_EPOCH");
+        .env_remove("SOURCE_DATE_EPOCH")
+        // The render cache of the tests, not the user's.
+        .env(
+            folio::cache::DIR_VARIABLE,
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("render-cache"),
+        );
     for (key, value) in env {
         command.env(key, value);
     }
