@@ -238,8 +238,6 @@ pub struct Table {
     pub columns: Vec<Column>,
     text: String,
     ends: Vec<u32>,
-    /// Where each row's record starts in the file, in bytes (for diagnostics about rows).
-    starts: Vec<u64>,
 }
 
 impl Table {
@@ -257,11 +255,6 @@ impl Table {
         let i = row * self.columns.len() + col;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.text[start..self.ends[i] as usize]
-    }
-
-    /// Where row `row`'s record starts in the snapshot file, in bytes.
-    pub fn row_start(&self, row: usize) -> u64 {
-        self.starts.get(row).copied().unwrap_or(0)
     }
 
     /// The index of the column called `name`.
@@ -305,14 +298,32 @@ impl Snapshot {
     }
 
     /// The 1-based line of the snapshot file where data row `row` (0-based) starts, counted
-    /// from its byte offset, so right whatever the line endings. Reads the file: for
-    /// diagnostics only. 0 when the file cannot be read.
+    /// from its byte offset, so right whatever the line endings. Reads the file again, as
+    /// it was read when loaded (a loaded snapshot's rows are its records after the header,
+    /// blank lines aside): for diagnostics only, so that no offset per row is kept in
+    /// memory. 0 when the file cannot be read.
     pub fn line_of(&self, row: usize) -> usize {
         let Ok(text) = std::fs::read_to_string(&self.full_path) else {
             return 0;
         };
-        let at = record_start(&text, self.table.row_start(row));
-        crate::diag::Source::new(&self.path, &text).locate(at).0
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let start = reader
+            .byte_records()
+            .skip(1)
+            .filter_map(Result::ok)
+            .filter(|r| !(r.len() == 1 && r.get(0).is_some_and(<[u8]>::is_empty)))
+            .nth(row)
+            .and_then(|r| r.position().map(csv::Position::byte));
+        match start {
+            Some(byte) => {
+                let at = record_start(&text, byte);
+                crate::diag::Source::new(&self.path, &text).locate(at).0
+            }
+            None => 0,
+        }
     }
 }
 
@@ -849,7 +860,6 @@ fn parse_table<R: Read>(
             break;
         }
         table.text.push_str(row);
-        table.starts.push(record_start);
         for col in 0..width {
             let end = record.range(col).map_or(0, |r| r.end);
             table.ends.push((before + end) as u32);
