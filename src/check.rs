@@ -144,24 +144,20 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
         .filter(|id| data.resolve(id).is_err())
         .collect();
     let charts = resolve_charts(&pages, &directives, &data, &missing, &mut errors);
-    let mut versions = Vec::with_capacity(charts.placed.len());
+    let mut figures = Vec::with_capacity(charts.placed.len());
     for chart in charts.placed {
         let version = publish(&chart, &pages, &mut lock, options, &mut errors, &mut notes);
         let published = lock
             .figure(&chart.figure.spec.id)
             .and_then(|f| f.version.iter().find(|v| v.number == version))
             .map_or_else(|| options.today.clone(), |v| v.published.clone());
-        versions.push((chart, version, published));
-    }
-    let mut figures: Vec<FigureVersion> = versions
-        .into_iter()
-        .map(|(chart, version, published)| FigureVersion {
+        figures.push(FigureVersion {
             figure: chart.figure,
             version,
             published,
             place: Some(chart.place),
-        })
-        .collect();
+        });
+    }
     let lock_source = lock_file
         .as_ref()
         .map_or(Source::new(Path::new(lock::FILE), ""), |file| {
