@@ -154,6 +154,18 @@ fn registry() -> folio::data::Registry {
     folio::data::parse(&datasets).expect("the fixture's data loads")
 }
 
+/// A chart directive's body parsed, resolved and drawn as far as it goes.
+fn draw_chart(body: &str, registry: &folio::data::Registry) {
+    let source = folio::diag::Source::new(Path::new("content/fuzz.md"), body);
+    if let Ok(spec) = folio::figure::parse(body, &source)
+        && let Ok(figure) = folio::figure::resolve(spec, registry, body, &source)
+    {
+        let option = folio::chart::option(&figure);
+        let _ = folio::chart::embeddable_json(&option);
+        let _ = figure.table.to_csv();
+    }
+}
+
 #[test]
 fn chart_directives_never_panic() {
     let registry = registry();
@@ -179,21 +191,7 @@ fn chart_directives_never_panic() {
     ];
     let body = (prop::collection::vec(keys, 0..12), "\\PC{0,20}")
         .prop_map(|(keys, tail)| format!("{}{tail}", keys.concat()));
-    fuzz(
-        "chart",
-        body,
-        |body| {
-            let source = folio::diag::Source::new(Path::new("content/fuzz.md"), &body);
-            if let Ok(spec) = folio::figure::parse(&body, &source)
-                && let Ok(figure) = folio::figure::resolve(spec, &registry, &body, &source)
-            {
-                let option = folio::chart::option(&figure);
-                let _ = folio::chart::embeddable_json(&option);
-                let _ = figure.table.to_csv();
-            }
-        },
-        text,
-    );
+    fuzz("chart", body, |body| draw_chart(&body, &registry), text);
 }
 
 #[test]
@@ -334,15 +332,7 @@ fn chart_keys_with_hostile_values_never_panic() {
     fuzz(
         "chart-keys",
         keyed(CHART_KEYS, 14),
-        |body| {
-            let source = folio::diag::Source::new(Path::new("content/fuzz.md"), &body);
-            if let Ok(spec) = folio::figure::parse(&body, &source)
-                && let Ok(figure) = folio::figure::resolve(spec, &registry, &body, &source)
-            {
-                let option = folio::chart::option(&figure);
-                let _ = folio::chart::embeddable_json(&option);
-            }
-        },
+        |body| draw_chart(&body, &registry),
         text,
     );
 }

@@ -410,21 +410,16 @@ fn data_add_is_all_or_nothing() {
     let lock = std::fs::read(dir.path().join("folio.lock")).unwrap();
     std::fs::remove_file(dir.path().join("folio.lock")).unwrap();
     std::fs::create_dir(dir.path().join("folio.lock")).unwrap();
+    let add = || {
+        let args = ["data", "add", "monthly", "new.csv", "--version", "v2"];
+        folio(
+            dir.path(),
+            &[&args[..], &["--retrieved", "2025-12-01"]].concat(),
+            &[],
+        )
+    };
     let before = tree(dir.path());
-    let output = folio(
-        dir.path(),
-        &[
-            "data",
-            "add",
-            "monthly",
-            "new.csv",
-            "--version",
-            "v2",
-            "--retrieved",
-            "2025-12-01",
-        ],
-        &[],
-    );
+    let output = add();
     assert_ne!(output.status.code(), Some(0), "{}", stdout(&output));
     // Nothing of the new version is left: no snapshot, no [versions."v2"], no temp file.
     assert_eq!(tree(dir.path()), before, "{}", stderr(&output));
@@ -436,20 +431,7 @@ fn data_add_is_all_or_nothing() {
     // With the lock back, the same command publishes all of it.
     std::fs::remove_dir(dir.path().join("folio.lock")).unwrap();
     std::fs::write(dir.path().join("folio.lock"), &lock).unwrap();
-    let output = folio(
-        dir.path(),
-        &[
-            "data",
-            "add",
-            "monthly",
-            "new.csv",
-            "--version",
-            "v2",
-            "--retrieved",
-            "2025-12-01",
-        ],
-        &[],
-    );
+    let output = add();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         std::fs::read(dir.path().join("data/monthly/v2.csv")).unwrap(),
