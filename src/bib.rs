@@ -1,47 +1,91 @@
-//! The bibliography: `content/references.bib` read and formatted by hayagriva.
+//! The bibliography: `content/references.bib` (BibTeX or BibLaTeX, as reference managers
+//! export it), `references.json` (CSL-JSON) or `references.yaml` (hayagriva's YAML), read
+//! and formatted by hayagriva's CSL engine in the style `folio.toml` names.
 //!
-//! In: the BibTeX file, and for each page the keys its `[@key]` citations name, in order.
-//! Out: each citation's text (author-date, APA style) and the page's reference list, as
-//! HTML. Unknown keys are found by the caller with [`Bibliography::contains`] so that each
-//! is reported at its own line.
+//! In: the file, the style's name, and for each page its citations in order. Out: each
+//! citation's HTML (every cited work linked to its entry in the reference list) and the
+//! page's reference list. Unknown keys are found by the caller with
+//! [`Bibliography::contains`] so that each is reported at its own line.
 
-use hayagriva::citationberg::{FontStyle, FontWeight};
-use hayagriva::citationberg::{IndependentStyle, Locale, Style};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, Mutex};
+
+use hayagriva::citationberg::json::Item as CslItem;
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::citationberg::{
+    FontStyle, FontWeight, IndependentStyle, Locale, Style, StyleCategory, VerticalAlign,
+};
 use hayagriva::{
-    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild,
-    ElemChildren, Formatted, Library,
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild,
+    ElemChildren, ElemMeta, Formatted, Library, LocatorPayload, Rendered, SpecificLocator,
 };
 
 use sha2::{Digest, Sha256};
 
+use crate::citation::{Citation, Item};
+use crate::diag::{Diagnostic, Source};
 use crate::html::escape;
 use crate::memo::Memo;
-
-use crate::diag::{Diagnostic, Source};
 use crate::project::SourceFile;
 
-/// The APA style and the CSL locales, decoded once per process: decoding them takes longer
-/// than formatting a report's references, and the dev server rebuilds often.
-static APA: std::sync::LazyLock<(IndependentStyle, Vec<Locale>)> = std::sync::LazyLock::new(|| {
-    let style = match hayagriva::archive::ArchivedStyle::AmericanPsychologicalAssociation.get() {
-        Style::Independent(style) => style,
-        Style::Dependent(_) => unreachable!("APA is an independent style"),
+/// The style used when `folio.toml` names none.
+pub const DEFAULT_STYLE: &str = "apa";
+
+/// The CSL locales, decoded once per process.
+static LOCALES: LazyLock<Vec<Locale>> = LazyLock::new(hayagriva::archive::locales);
+
+/// Styles decoded so far, by name: decoding one takes longer than formatting a report's
+/// references, and the dev server rebuilds often. At most one per bundled style is kept.
+static STYLES: LazyLock<Mutex<HashMap<String, &'static IndependentStyle>>> =
+    LazyLock::new(Default::default);
+
+/// The bundled CSL style called `name` (hayagriva's archive: `apa`, `chicago-author-date`,
+/// `ieee`, `nature`, `mla`, `vancouver`...), or an error that lists some.
+pub fn style(name: &str) -> Result<&'static IndependentStyle, String> {
+    if let Some(style) = STYLES.lock().ok().and_then(|m| m.get(name).copied()) {
+        return Ok(style);
+    }
+    let unknown = || {
+        format!(
+            "unknown citation style {name:?}: folio has hayagriva's bundled styles, such as \
+             apa, chicago-author-date, ieee, nature, mla, vancouver, harvard-cite-them-right \
+             and springer-basic-author-date"
+        )
     };
-    (style, hayagriva::archive::locales())
-});
+    let archived = hayagriva::archive::ArchivedStyle::by_name(name).ok_or_else(unknown)?;
+    let Style::Independent(style) = archived.get() else {
+        return Err(unknown());
+    };
+    let style: &'static IndependentStyle = Box::leak(Box::new(style));
+    if let Ok(mut styles) = STYLES.lock() {
+        styles.insert(name.to_string(), style);
+    }
+    Ok(style)
+}
 
 /// Pages' references already formatted in this process, by the SHA-256 of the bibliography's
-/// text and the page's citations: formatting is most of a dev-server rebuild, and an edit
-/// rarely changes what a page cites.
+/// text, the style and the page's citations: formatting is most of a dev-server rebuild, and
+/// an edit rarely changes what a page cites.
 static RENDERED: Memo<PageReferences> = Memo::new();
+
+/// The works of a bibliography, as the file gave them.
+enum Works {
+    /// From BibTeX or hayagriva's YAML.
+    Entries(Library),
+    /// From CSL-JSON, with each item's index by id.
+    Csl(Vec<CslItem>, BTreeMap<String, usize>),
+}
 
 /// A parsed bibliography with the style it is formatted in.
 pub struct Bibliography {
-    library: Library,
-    /// The SHA-256 of the file's text.
+    works: Works,
+    /// The file's path, for hints.
+    path: String,
+    /// The SHA-256 of the file's text and the style's name.
     text_hash: [u8; 32],
     style: &'static IndependentStyle,
-    locales: &'static [Locale],
+    /// Whether the style numbers its references (`[1]`), rather than naming author and year.
+    numeric: bool,
 }
 
 /// A page's rendered citations, in order, and its reference list.
@@ -49,45 +93,111 @@ pub struct Bibliography {
 pub struct PageReferences {
     /// One HTML fragment per citation, in the order they were given.
     pub citations: Vec<String>,
-    /// (key, HTML) per cited entry, in the style's order.
+    /// (key, HTML) per cited entry, in the style's order; a numeric style's label (`[1]`)
+    /// starts the HTML.
     pub references: Vec<(String, String)>,
+    /// Whether the style numbers its references.
+    pub numeric: bool,
 }
 
 impl Bibliography {
-    /// Parses `references.bib`.
-    pub fn parse(file: &SourceFile) -> Result<Bibliography, Vec<Diagnostic>> {
+    /// Parses the bibliography file, by its extension: `.bib` (BibTeX/BibLaTeX, normalised as
+    /// TeX reads it: see [`crate::bibtex`]), `.json` (CSL-JSON) or `.yaml` (hayagriva). The
+    /// style must be one [`style`] knows; the caller has checked it.
+    pub fn parse(file: &SourceFile, style_name: &str) -> Result<Bibliography, Vec<Diagnostic>> {
         let source = Source::new(&file.path, &file.text);
-        let library = hayagriva::io::from_biblatex_str(&file.text).map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|e| {
-                    let (offset, message) = match &e {
-                        hayagriva::io::BibLaTeXError::Parse(p) => {
-                            (p.span.start, p.kind.to_string())
-                        }
-                        hayagriva::io::BibLaTeXError::Type(t) => (t.span.start, t.kind.to_string()),
-                    };
-                    source.error_at(offset, format!("invalid BibTeX: {message}"))
-                })
-                .collect::<Vec<_>>()
+        let extension = file.path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let works = match extension {
+            "json" => {
+                let items: Vec<CslItem> = serde_json::from_str(&file.text).map_err(|e| {
+                    vec![source.error_at(
+                        source.offset_of(e.line(), e.column()),
+                        format!("invalid CSL-JSON: {e}"),
+                    )
+                    .with_hint("export the library as CSL JSON: an array of items, each with an \"id\"")]
+                })?;
+                let mut index = BTreeMap::new();
+                let mut errors = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    match item.id() {
+                        Some(id) if index.insert(id.to_string(), i).is_none() => {}
+                        Some(id) => errors.push(source.error_at(
+                            file.text.find(&format!("\"{id}\"")).unwrap_or(0),
+                            format!("the id {id:?} is used by two items"),
+                        )),
+                        None => errors.push(
+                            source
+                                .error_at(0, format!("item {} has no \"id\"", i + 1))
+                                .with_hint("every CSL-JSON item needs an id, the key cited as @id"),
+                        ),
+                    }
+                }
+                if !errors.is_empty() {
+                    return Err(errors);
+                }
+                Works::Csl(items, index)
+            }
+            "yaml" => Works::Entries(hayagriva::io::from_yaml_str(&file.text).map_err(|e| {
+                let offset = e
+                    .location()
+                    .map_or(0, |l| source.offset_of(l.line(), l.column()));
+                vec![source.error_at(offset, format!("invalid hayagriva YAML: {e}"))]
+            })?),
+            _ => Works::Entries(crate::bibtex::read(&file.text).map_err(|errors| {
+                errors
+                    .into_iter()
+                    .map(|(offset, message)| {
+                        source.error_at(offset, format!("invalid BibTeX: {message}"))
+                    })
+                    .collect::<Vec<_>>()
+            })?),
+        };
+        let style = style(style_name).map_err(|message| {
+            vec![
+                Diagnostic::file(&file.path, message).with_hint("set citation_style in folio.toml"),
+            ]
         })?;
-        let (style, locales) = &*APA;
+        let numeric = style.info.category.iter().any(|c| {
+            matches!(
+                c,
+                StyleCategory::CitationFormat {
+                    format: hayagriva::citationberg::CitationFormat::Numeric
+                        | hayagriva::citationberg::CitationFormat::Label
+                }
+            )
+        });
+        let mut hasher = Sha256::new();
+        hasher.update(file.text.as_bytes());
+        hasher.update([0]);
+        hasher.update(style_name.as_bytes());
         Ok(Bibliography {
-            library,
-            text_hash: Sha256::digest(file.text.as_bytes()).into(),
+            works,
+            path: file.path.display().to_string().replace('\\', "/"),
+            text_hash: hasher.finalize().into(),
             style,
-            locales,
+            numeric,
         })
+    }
+
+    /// The file's path, as the project names it.
+    pub fn path(&self) -> &str {
+        &self.path
     }
 
     /// True when `key` is an entry of the bibliography.
     pub fn contains(&self, key: &str) -> bool {
-        self.library.get(key).is_some()
+        match &self.works {
+            Works::Entries(library) => library.get(key).is_some(),
+            Works::Csl(_, index) => index.contains_key(key),
+        }
     }
 
     /// Up to `n` keys, for hints.
     pub fn some_keys(&self, n: usize) -> String {
-        let mut keys: Vec<&str> = self.library.keys().collect();
+        let mut keys: Vec<String> = match &self.works {
+            Works::Entries(library) => library.keys().map(str::to_string).collect(),
+            Works::Csl(_, index) => index.keys().cloned().collect(),
+        };
         keys.sort_unstable();
         let more = keys.len().saturating_sub(n);
         keys.truncate(n);
@@ -98,20 +208,14 @@ impl Bibliography {
         list
     }
 
-    /// Formats a page's citations (each a list of keys, all known) and its references, or
-    /// returns what the same bibliography and citations gave before.
-    pub fn render_page(&self, citations: &[Vec<String>]) -> PageReferences {
+    /// Formats a page's citations (every key known) and its references, or returns what the
+    /// same bibliography, style and citations gave before.
+    pub fn render_page(&self, citations: &[Citation]) -> PageReferences {
         let key: [u8; 32] = {
             let mut hasher = Sha256::new();
             hasher.update(self.text_hash);
-            // Lengths first, so that no two lists of citations hash the same bytes.
-            for keys in citations {
-                hasher.update((keys.len() as u64).to_le_bytes());
-                for k in keys {
-                    hasher.update((k.len() as u64).to_le_bytes());
-                    hasher.update(k.as_bytes());
-                }
-            }
+            // Debug output spells out every field, so no two lists of citations hash alike.
+            hasher.update(format!("{citations:?}").as_bytes());
             hasher.finalize().into()
         };
         RENDERED
@@ -121,48 +225,167 @@ impl Bibliography {
             .unwrap_or_else(|never| match never {})
     }
 
-    fn render_uncached(&self, citations: &[Vec<String>]) -> PageReferences {
-        let mut driver = BibliographyDriver::new();
-        for keys in citations {
-            let items = keys
-                .iter()
-                .filter_map(|k| self.library.get(k))
-                .map(CitationItem::with_entry)
-                .collect();
-            driver.citation(CitationRequest::from_items(items, self.style, self.locales));
-        }
-        let rendered = driver.finish(BibliographyRequest::new(self.style, None, self.locales));
-        let html = |children: &hayagriva::ElemChildren| {
+    fn render_uncached(&self, citations: &[Citation]) -> PageReferences {
+        let rendered = match &self.works {
+            Works::Entries(library) => self.drive(citations, |key| library.get(key)),
+            Works::Csl(items, index) => {
+                self.drive(citations, |key| index.get(key).map(|&i| &items[i]))
+            }
+        };
+        let html = |children: &ElemChildren| {
             let mut out = String::new();
-            write_html(children, &mut out);
+            write_html(children, None, &mut out);
             out
         };
         PageReferences {
             citations: rendered
                 .citations
                 .iter()
-                .map(|c| html(&c.citation))
+                .zip(citations)
+                .map(|(c, citation)| {
+                    let mut out = String::new();
+                    write_html(&c.citation, Some(citation), &mut out);
+                    out
+                })
                 .collect(),
             references: rendered
                 .bibliography
                 .map(|b| {
                     b.items
                         .iter()
-                        .map(|item| (item.key.clone(), html(&item.content)))
+                        .map(|item| {
+                            let label = item.first_field.as_ref().map(|f| {
+                                format!(
+                                    "<span class=\"ref-label\">{}</span> ",
+                                    html(&ElemChildren(vec![f.clone()]))
+                                )
+                            });
+                            (
+                                item.key.clone(),
+                                format!("{}{}", label.unwrap_or_default(), html(&item.content)),
+                            )
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
+            numeric: self.numeric,
         }
+    }
+}
+
+/// The hayagriva purpose and locator of a cited item.
+fn purpose(citation: &Citation) -> Option<CitePurpose> {
+    citation.narrative.then_some(CitePurpose::Prose)
+}
+
+fn locator(item: &Item) -> Option<SpecificLocator<'_>> {
+    item.locator.as_ref().map(|l| {
+        SpecificLocator(
+            l.term.parse().unwrap_or(Locator::Page),
+            LocatorPayload::Str(&l.value),
+        )
+    })
+}
+
+/// Runs hayagriva's driver over the page's citations. A macro, because the engine's entry
+/// trait is not public: the same code is written for BibTeX/YAML entries and CSL-JSON items.
+macro_rules! drive_with {
+    ($self:ident, $citations:ident, $lookup:ident) => {{
+        let locales: &[Locale] = &LOCALES;
+        let mut driver = BibliographyDriver::new();
+        for citation in $citations {
+            let items = citation
+                .items
+                .iter()
+                .filter_map(|item| {
+                    let entry = $lookup(&item.key)?;
+                    Some(CitationItem::new(
+                        entry,
+                        locator(item),
+                        None,
+                        false,
+                        purpose(citation),
+                    ))
+                })
+                .collect();
+            driver.citation(CitationRequest::from_items(items, $self.style, locales));
+        }
+        driver.finish(BibliographyRequest::new($self.style, None, locales))
+    }};
+}
+
+impl Bibliography {
+    fn drive<'a, T: 'a>(
+        &'a self,
+        citations: &'a [Citation],
+        lookup: impl Fn(&str) -> Option<&'a T>,
+    ) -> Rendered
+    where
+        Self: Drive<T>,
+    {
+        <Self as Drive<T>>::drive(self, citations, &lookup)
+    }
+}
+
+/// [`drive_with`] for one kind of entry.
+trait Drive<T> {
+    fn drive<'a>(
+        &'a self,
+        citations: &'a [Citation],
+        lookup: &dyn Fn(&str) -> Option<&'a T>,
+    ) -> Rendered;
+}
+
+impl Drive<hayagriva::Entry> for Bibliography {
+    fn drive<'a>(
+        &'a self,
+        citations: &'a [Citation],
+        lookup: &dyn Fn(&str) -> Option<&'a hayagriva::Entry>,
+    ) -> Rendered {
+        drive_with!(self, citations, lookup)
+    }
+}
+
+impl Drive<CslItem> for Bibliography {
+    fn drive<'a>(
+        &'a self,
+        citations: &'a [Citation],
+        lookup: &dyn Fn(&str) -> Option<&'a CslItem>,
+    ) -> Rendered {
+        drive_with!(self, citations, lookup)
     }
 }
 
 /// Writes hayagriva's formatted elements as HTML. hayagriva's own HTML writer copies text
 /// as it is, so a `<` or `&` in a title would become markup; this one escapes all text.
-fn write_html(children: &ElemChildren, out: &mut String) {
+/// Within a citation, each cited work becomes a link to its reference, with the prefix and
+/// suffix the author wrote around it; a work cited without its author (`-@key`) loses the
+/// names the style put first, and the punctuation after them.
+fn write_html(children: &ElemChildren, citation: Option<&Citation>, out: &mut String) {
     for child in &children.0 {
         match child {
             ElemChild::Text(text) => write_formatted(text, out),
-            ElemChild::Elem(elem) => write_html(&elem.children, out),
+            ElemChild::Elem(elem) => match (&elem.meta, citation) {
+                (Some(ElemMeta::Entry(i)), Some(citation)) if *i < citation.items.len() => {
+                    let item = &citation.items[*i];
+                    if !item.prefix.is_empty() {
+                        out.push_str(&crate::markdown::inline(&item.prefix));
+                        out.push(' ');
+                    }
+                    out.push_str(&format!(
+                        "<a class=\"cite\" href=\"#ref-{}\">",
+                        escape(&item.key)
+                    ));
+                    if item.suppress_author && !citation.narrative {
+                        write_html(&without_author(&elem.children), None, out);
+                    } else {
+                        write_html(&elem.children, None, out);
+                    }
+                    out.push_str("</a>");
+                    out.push_str(&crate::markdown::inline(&item.suffix));
+                }
+                _ => write_html(&elem.children, citation, out),
+            },
             ElemChild::Markup(markup) => out.push_str(&escape(markup)),
             ElemChild::Link { text, url }
                 if url.starts_with("https://") || url.starts_with("http://") =>
@@ -177,9 +400,37 @@ fn write_html(children: &ElemChildren, out: &mut String) {
     }
 }
 
+/// A cited work's elements without the names that lead them and the punctuation that
+/// follows the names: `Vaswani et al., 2017, p. 3` becomes `2017, p. 3`.
+fn without_author(children: &ElemChildren) -> ElemChildren {
+    let mut rest = children.0.iter().peekable();
+    if !matches!(rest.peek(), Some(ElemChild::Elem(e)) if matches!(e.meta, Some(ElemMeta::Names(_))))
+    {
+        return children.clone();
+    }
+    rest.next();
+    while let Some(ElemChild::Text(t)) = rest.peek() {
+        if t.text
+            .chars()
+            .all(|c| c.is_whitespace() || matches!(c, ',' | ';' | ':'))
+        {
+            rest.next();
+        } else {
+            break;
+        }
+    }
+    ElemChildren(rest.cloned().collect())
+}
+
 fn write_formatted(text: &Formatted, out: &mut String) {
     let italic = text.formatting.font_style == FontStyle::Italic;
     let bold = text.formatting.font_weight == FontWeight::Bold;
+    let (open, close) = match text.formatting.vertical_align {
+        VerticalAlign::Sup => ("<sup>", "</sup>"),
+        VerticalAlign::Sub => ("<sub>", "</sub>"),
+        _ => ("", ""),
+    };
+    out.push_str(open);
     if italic {
         out.push_str("<i>");
     }
@@ -193,34 +444,50 @@ fn write_formatted(text: &Formatted, out: &mut String) {
     if italic {
         out.push_str("</i>");
     }
+    out.push_str(close);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::{Directive, directives};
 
-    fn bibliography(title: &str) -> Bibliography {
-        let text = format!(
-            "@article{{ft2025, author = {{Criddle, Cristina}}, title = {{{title}}}, journal = {{Financial Times}}, year = {{2025}}}}\n\
-             @misc{{hf2025, author = {{Longpre, Shayne}}, title = {{Economies of Open Intelligence}}, year = {{2025}}}}\n"
-        );
-        Bibliography::parse(&SourceFile {
-            path: "content/references.bib".into(),
-            text,
-        })
+    const BIB: &str = "@article{ft2025, author = {Criddle, Cristina}, title = {TITLE}, journal = {Financial Times}, year = {2025}}\n\
+         @misc{hf2025, author = {Longpre, Shayne and Akiki, Christopher and Lund, Campbell}, title = {Economies of Open Intelligence}, year = {2025}}\n";
+
+    fn bibliography_in(title: &str, style: &str) -> Bibliography {
+        Bibliography::parse(
+            &SourceFile {
+                path: "content/references.bib".into(),
+                text: BIB.replace("TITLE", title),
+            },
+            style,
+        )
         .unwrap()
     }
 
-    fn cite(keys: &[&[&str]]) -> Vec<Vec<String>> {
-        keys.iter()
-            .map(|k| k.iter().map(|k| k.to_string()).collect())
+    fn bibliography(title: &str) -> Bibliography {
+        bibliography_in(title, "apa")
+    }
+
+    /// The citations of a piece of Markdown, read as a page's are.
+    fn cite(markdown: &str) -> Vec<Citation> {
+        directives(markdown)
+            .into_iter()
+            .filter_map(|d| match d {
+                Directive::Cite { citation, .. } => Some(citation),
+                _ => None,
+            })
             .collect()
     }
 
     #[test]
     fn formats_citations_and_escapes_titles() {
-        let refs = bibliography("China <leads> & the US").render_page(&cite(&[&["ft2025"]]));
-        assert_eq!(refs.citations, ["(Criddle, 2025)"]);
+        let refs = bibliography("China <leads> & the US").render_page(&cite("[@ft2025]"));
+        assert_eq!(
+            refs.citations,
+            ["(<a class=\"cite\" href=\"#ref-ft2025\">Criddle, 2025</a>)"]
+        );
         assert_eq!(refs.references.len(), 1);
         assert!(
             refs.references[0]
@@ -232,15 +499,88 @@ mod tests {
     }
 
     #[test]
-    fn formats_again_when_the_file_or_the_citations_change() {
-        let first = bibliography("Open models").render_page(&cite(&[&["ft2025"]]));
-        let edited = bibliography("Open-weight models").render_page(&cite(&[&["ft2025"]]));
+    fn formats_again_when_the_file_the_style_or_the_citations_change() {
+        let first = bibliography("Open models").render_page(&cite("[@ft2025]"));
+        let edited = bibliography("Open-weight models").render_page(&cite("[@ft2025]"));
         assert!(edited.references[0].1.contains("Open-weight models"));
         assert!(first.references[0].1.contains("Open models"));
-        let both = bibliography("Open models").render_page(&cite(&[&["ft2025", "hf2025"]]));
+        let both = bibliography("Open models").render_page(&cite("[@ft2025; @hf2025]"));
         assert_eq!(both.references.len(), 2);
-        let apart = bibliography("Open models").render_page(&cite(&[&["ft2025"], &["hf2025"]]));
+        let apart = bibliography("Open models").render_page(&cite("[@ft2025] [@hf2025]"));
         assert_eq!(apart.citations.len(), 2);
         assert_eq!(both.citations.len(), 1);
+        let ieee = bibliography_in("Open models", "ieee").render_page(&cite("[@ft2025]"));
+        assert!(ieee.numeric);
+        assert!(ieee.citations[0].contains("[1]"), "{:?}", ieee.citations);
+    }
+
+    #[test]
+    fn links_each_work_of_a_group_to_its_own_entry() {
+        let refs = bibliography("Open").render_page(&cite("[see @hf2025, p. 12; also @ft2025]"));
+        assert_eq!(
+            refs.citations,
+            ["(see <a class=\"cite\" href=\"#ref-ft2025\">Criddle, 2025</a>; also <a class=\"cite\" href=\"#ref-hf2025\">Longpre et al., 2025, p. 12</a>)"
+                .replace("(see <a class=\"cite\" href=\"#ref-ft2025\">Criddle, 2025</a>; also", "(also <a class=\"cite\" href=\"#ref-ft2025\">Criddle, 2025</a>; see")]
+        );
+    }
+
+    #[test]
+    fn writes_narrative_and_author_suppressed_citations() {
+        let refs = bibliography("Open").render_page(&cite(
+            "@hf2025 [p. 4] found it, as did @ft2025 [-@ft2025, chap. 2, and elsewhere].",
+        ));
+        let plain: Vec<String> = refs
+            .citations
+            .iter()
+            .map(|c| {
+                let mut text = String::new();
+                let mut in_tag = false;
+                for ch in c.chars() {
+                    match ch {
+                        '<' => in_tag = true,
+                        '>' => in_tag = false,
+                        ch if !in_tag => text.push(ch),
+                        _ => {}
+                    }
+                }
+                text
+            })
+            .collect();
+        assert_eq!(
+            plain,
+            [
+                "Longpre et al. (2025, p. 4)",
+                "Criddle (2025)",
+                "(2025, Chapter 2, and elsewhere)"
+            ]
+        );
+    }
+
+    #[test]
+    fn numeric_styles_label_their_references() {
+        let refs = bibliography_in("Open", "nature").render_page(&cite("[@hf2025; @ft2025]"));
+        assert!(refs.numeric);
+        assert!(
+            refs.citations[0].contains("<sup>1</sup>"),
+            "{:?}",
+            refs.citations
+        );
+        assert!(
+            refs.references[0]
+                .1
+                .starts_with("<span class=\"ref-label\">1.</span> "),
+            "{:?}",
+            refs.references
+        );
+    }
+
+    #[test]
+    fn refuses_an_unknown_style() {
+        assert!(
+            style("no-such-style")
+                .unwrap_err()
+                .contains("chicago-author-date")
+        );
+        assert!(style("chicago-author-date").is_ok());
     }
 }

@@ -59,8 +59,8 @@ pub struct CheckedPage {
     pub page: Page,
     /// What each directive resolved to, by its offset in the page's body.
     pub resolved: BTreeMap<usize, Resolved>,
-    /// The key lists of its citations, in order (every key is in the bibliography).
-    pub citations: Vec<Vec<String>>,
+    /// Its citations, in order (every key is in the bibliography).
+    pub citations: Vec<crate::citation::Citation>,
 }
 
 /// What a directive of the prose resolved to.
@@ -72,8 +72,8 @@ pub enum Resolved {
     FigRef(usize),
     /// A value role's cell.
     Value(value::Value),
-    /// A citation of these keys.
-    Cite(Vec<String>),
+    /// A citation; its text comes from the bibliography, in the page's order.
+    Cite,
     /// Nothing: the directive failed and its diagnostic is reported (or rests on a fault
     /// reported elsewhere).
     Omitted,
@@ -475,34 +475,44 @@ fn check_page(
                 };
                 (*offset, outcome)
             }
-            Directive::Cite { keys, offset } => {
-                match context.bibliography {
-                    None => errors.push(
-                        source
-                            .error_at(
-                                *offset,
-                                format!(
-                                    "[@{}] cites a reference, but there is no bibliography",
-                                    keys.join("; @")
-                                ),
-                            )
-                            .with_hint("add the entry to content/references.bib"),
-                    ),
-                    Some(bibliography) => {
-                        for key in keys.iter().filter(|k| !bibliography.contains(k)) {
-                            errors.push(
-                                source
-                                    .error_at(*offset, format!("unknown reference @{key}"))
-                                    .with_hint(format!(
-                                        "content/references.bib has {}",
-                                        bibliography.some_keys(12)
-                                    )),
-                            );
-                        }
+            Directive::Cite {
+                citation, offset, ..
+            } => {
+                for item in &citation.items {
+                    let known = context.bibliography.map(|b| b.contains(&item.key));
+                    if known == Some(true) {
+                        continue;
                     }
+                    let hint = match context.bibliography {
+                        Some(bibliography) => {
+                            format!("{} has {}", bibliography.path(), bibliography.some_keys(12))
+                        }
+                        None => "add content/references.bib (or references.json, CSL-JSON, \
+                                 or references.yaml, hayagriva's YAML) with this entry; a \
+                                 literal @ is written \\@"
+                            .to_string(),
+                    };
+                    errors.push(
+                        source
+                            .error_at(item.offset, format!("unknown reference @{}", item.key))
+                            .with_hint(hint),
+                    );
                 }
-                citations.push(keys.clone());
-                (*offset, Resolved::Cite(keys.clone()))
+                citations.push(citation.clone());
+                (*offset, Resolved::Cite)
+            }
+            Directive::BadCite {
+                message,
+                hint,
+                offset,
+                ..
+            } => {
+                errors.push(
+                    source
+                        .error_at(*offset, format!("cannot read this citation: {message}"))
+                        .with_hint(hint.clone()),
+                );
+                (*offset, Resolved::Omitted)
             }
         };
         resolved.insert(offset, outcome);

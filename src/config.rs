@@ -38,6 +38,15 @@ pub struct Config {
     /// Default: none.
     #[serde(default)]
     pub cname: Option<String>,
+    /// The citation style of in-text citations and reference lists: the name of one of
+    /// hayagriva's bundled CSL styles (`apa`, `chicago-author-date`, `ieee`, `nature`,
+    /// `mla`, `vancouver`...). Default: `apa`.
+    #[serde(default = "default_citation_style")]
+    pub citation_style: String,
+}
+
+fn default_citation_style() -> String {
+    crate::bib::DEFAULT_STYLE.to_string()
 }
 
 fn default_base_url() -> String {
@@ -66,6 +75,12 @@ impl Config {
                     .with_hint("write an absolute URL such as https://user.github.io/repo/"),
             ]
         })?;
+        if let Err(message) = crate::bib::style(&config.citation_style) {
+            let offset = crate::diag::toml_key_offset(text, "citation_style");
+            return Err(vec![source.error_at(offset, message).with_hint(
+                "name a style of hayagriva's archive (https://github.com/typst/hayagriva), or remove the key for APA",
+            )]);
+        }
         Ok(config)
     }
 

@@ -175,6 +175,29 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// The byte offset (of the whole file) of 1-based `line` and `col` (in characters), as
+    /// parsers of JSON and YAML report positions; past the end, the end.
+    pub fn offset_of(&self, line: usize, col: usize) -> usize {
+        let mut start = 0;
+        for (n, text) in lines(self.text).enumerate() {
+            if n + 1 == line {
+                let within = text
+                    .char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(text.len(), |(i, _)| i);
+                return start + within;
+            }
+            start += text.len();
+            let rest = &self.text.as_bytes()[start..];
+            start += if rest.starts_with(b"\r\n") {
+                2
+            } else {
+                usize::from(!rest.is_empty())
+            };
+        }
+        self.text.len()
+    }
+
     /// 1-based line and column (in characters) of byte `offset` of the fragment.
     pub fn locate(&self, offset: usize) -> (usize, usize) {
         let mut at = self.file_offset(offset).min(self.text.len());

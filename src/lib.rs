@@ -15,9 +15,11 @@
 //! nothing is written. The commands besides `build` are in [`commands`].
 
 pub mod bib;
+pub mod bibtex;
 pub mod cache;
 pub mod chart;
 pub mod check;
+pub mod citation;
 pub mod cite;
 pub mod cli;
 pub mod commands;

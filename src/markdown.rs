@@ -7,7 +7,10 @@
 //! - the role `` {value}`...` ``: the text `{value}` right before an inline code span
 //!   ([`Directive::Value`]),
 //! - `@fig-<id>` in prose ([`Directive::FigRef`]),
-//! - `[@key]` and `[@key; @other]` ([`Directive::Cite`], through the broken-link callback),
+//! - citations in Pandoc's syntax ([`Directive::Cite`], read by [`crate::citation`]):
+//!   bracketed ones (`[see @key, p. 12; @other]`, through the broken-link callback) and
+//!   narrative ones (`@key says`, `@key [p. 12] says`) in prose; a bracket or an `@` that
+//!   looks like a citation and cannot be read is a [`Directive::BadCite`], never text,
 //!
 //! each with its byte offset in the body, and hands them to a resolver that returns the HTML
 //! fragment to put in their place. Nothing here matches regular expressions over Markdown or
@@ -19,6 +22,7 @@ use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
+use crate::citation::{self, Citation};
 use crate::diag::Diagnostic;
 use crate::html;
 
@@ -31,8 +35,32 @@ pub enum Directive {
     Value { spec: String, offset: usize },
     /// `@fig-<id>` in prose.
     FigRef { id: String, offset: usize },
-    /// `[@key]` or `[@a; @b]`; the keys without `@`.
-    Cite { keys: Vec<String>, offset: usize },
+    /// A citation, `text` as written; its items' offsets are in the body.
+    Cite {
+        citation: Citation,
+        text: String,
+        offset: usize,
+    },
+    /// Something written as a citation, `text`, that cannot be read.
+    BadCite {
+        message: String,
+        hint: String,
+        text: String,
+        offset: usize,
+    },
+}
+
+impl Directive {
+    /// The byte offset of the directive's text in the body.
+    pub fn offset(&self) -> usize {
+        match self {
+            Directive::Chart { offset, .. }
+            | Directive::Value { offset, .. }
+            | Directive::FigRef { offset, .. }
+            | Directive::Cite { offset, .. }
+            | Directive::BadCite { offset, .. } => *offset,
+        }
+    }
 }
 
 /// A heading listed in a page's table of contents.
@@ -69,12 +97,11 @@ fn options() -> Options {
 /// Marks a `[@key]` link so the event loop can tell it from an author's link.
 const CITE_SCHEME: &str = "folio-cite:";
 
-/// Turns `[@key]`, which CommonMark sees as a link without a definition, into a link to
-/// [`CITE_SCHEME`].
+/// Turns a bracketed citation (`[see @key, p. 12]`), which CommonMark sees as a link
+/// without a definition, into a link to [`CITE_SCHEME`]; its text is read from the source.
 fn cite_link<'a>(link: BrokenLink<'a>) -> Option<(CowStr<'a>, CowStr<'a>)> {
-    let reference = link.reference.trim();
-    (link.link_type == LinkType::Shortcut && reference.starts_with('@'))
-        .then(|| (format!("{CITE_SCHEME}{reference}").into(), "".into()))
+    (link.link_type == LinkType::Shortcut && citation::is_bracketed_citation(&link.reference))
+        .then(|| (CITE_SCHEME.into(), "".into()))
 }
 
 type CiteCallback<'a> = fn(BrokenLink<'a>) -> Option<(CowStr<'a>, CowStr<'a>)>;
@@ -107,6 +134,22 @@ pub fn render(
     walk(markdown, resolve, true)
 }
 
+/// A short piece of inline Markdown (a citation's prefix or suffix) as HTML, without the
+/// paragraph around it. Raw HTML in it is shown as text: an affix is not the place for markup.
+pub fn inline(markdown: &str) -> String {
+    let mut out = String::new();
+    let events = Parser::new_ext(markdown, options()).filter_map(|event| match event {
+        Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => None,
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        other => Some(other),
+    });
+    pulldown_cmark::html::push_html(&mut out, events);
+    if markdown.starts_with(char::is_whitespace) && !out.is_empty() {
+        out.insert(0, ' ');
+    }
+    out
+}
+
 /// The event loop behind [`render`] and [`directives`]; `html` says whether to produce HTML
 /// (finding directives needs only the events).
 fn walk(
@@ -127,6 +170,8 @@ fn walk(
     let mut text = TextRun::default();
     let mut iter = parser(markdown);
     let mut in_code_block = false;
+    // Inside a link's text, an `@` is part of the link (a handle, an address), not a citation.
+    let mut link_depth = 0usize;
     while let Some((event, range)) = iter.next() {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
@@ -135,12 +180,12 @@ fn walk(
         }
         match event {
             Event::Text(t) if !in_code_block => {
-                text.push(&t, range.start, range.len() == t.len());
+                text.push(&t, range.start, range.len() == t.len(), link_depth == 0);
                 continue;
             }
             Event::Code(code) if text.text.ends_with("{value}") => {
                 text.text.truncate(text.text.len() - "{value}".len());
-                text.flush(&mut events, &mut resolve_into);
+                text.flush(markdown, &mut events, &mut resolve_into);
                 // The span's content starts after its opening backticks.
                 let ticks = markdown[range.clone()]
                     .bytes()
@@ -159,7 +204,12 @@ fn walk(
                 );
                 continue;
             }
-            _ => text.flush(&mut events, &mut resolve_into),
+            _ => text.flush(markdown, &mut events, &mut resolve_into),
+        }
+        match &event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
+            _ => {}
         }
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
@@ -184,25 +234,15 @@ fn walk(
                     }
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(CITE_SCHEME) => {
-                // Skip the link text: it is the citation itself.
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.as_ref() == CITE_SCHEME => {
+                link_depth = link_depth.saturating_sub(1);
+                // Skip the link text: it is the citation itself, read from the source.
                 for (inner, _) in iter.by_ref() {
                     if matches!(inner, Event::End(TagEnd::Link)) {
                         break;
                     }
                 }
-                let keys = dest_url[CITE_SCHEME.len()..]
-                    .split(';')
-                    .map(|k| k.trim().trim_start_matches('@').to_string())
-                    .collect();
-                resolve_into(
-                    Directive::Cite {
-                        keys,
-                        offset: range.start,
-                    },
-                    &mut events,
-                    false,
-                );
+                resolve_into(bracketed(markdown, range), &mut events, false);
             }
             // Footnotes take ids of their own kind (`fn-<label>`), so that no label can take
             // an id the page gives another element (`[^main]`).
@@ -217,7 +257,7 @@ fn walk(
             other => events.push(other),
         }
     }
-    text.flush(&mut events, &mut resolve_into);
+    text.flush(markdown, &mut events, &mut resolve_into);
     if !html {
         return (Rendered::default(), errors);
     }
@@ -228,6 +268,37 @@ fn walk(
     (Rendered { html: out, toc }, errors)
 }
 
+/// The citation in the brackets at `range` of the source.
+fn bracketed(markdown: &str, range: std::ops::Range<usize>) -> Directive {
+    let source = &markdown[range.clone()];
+    let inner = source
+        .strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .unwrap_or(source);
+    let base = range.start + (source.len() - inner.len()).min(1);
+    match citation::parse_bracketed(inner) {
+        Ok(mut items) => {
+            for item in &mut items {
+                item.offset += base;
+            }
+            Directive::Cite {
+                citation: Citation {
+                    items,
+                    narrative: false,
+                },
+                text: source.to_string(),
+                offset: range.start,
+            }
+        }
+        Err(e) => Directive::BadCite {
+            message: e.message,
+            hint: e.hint,
+            text: source.to_string(),
+            offset: base + e.offset,
+        },
+    }
+}
+
 /// Consecutive text events (pulldown-cmark splits text at characters that might start
 /// inline markup), with where each piece came from, so that `@fig-` references are found
 /// whole and still located in the source.
@@ -236,10 +307,15 @@ struct TextRun {
     text: String,
     /// (start in `text`, start in the source, whether the piece is verbatim source).
     pieces: Vec<(usize, usize, bool)>,
+    /// Whether the text may hold narrative citations (it is not a link's text).
+    citations: bool,
 }
 
 impl TextRun {
-    fn push(&mut self, piece: &str, source_start: usize, verbatim: bool) {
+    fn push(&mut self, piece: &str, source_start: usize, verbatim: bool, citations: bool) {
+        if self.pieces.is_empty() {
+            self.citations = citations;
+        }
         self.pieces.push((self.text.len(), source_start, verbatim));
         self.text.push_str(piece);
     }
@@ -261,6 +337,7 @@ impl TextRun {
 
     fn flush<'a>(
         &mut self,
+        markdown: &str,
         events: &mut Vec<Event<'a>>,
         resolve: &mut impl FnMut(Directive, &mut Vec<Event<'a>>, bool),
     ) {
@@ -269,20 +346,31 @@ impl TextRun {
         }
         let text = std::mem::take(&mut self.text);
         let mut plain_from = 0;
-        for (at, id) in fig_refs(&text) {
+        for (at, _) in text.match_indices('@') {
+            if at < plain_from {
+                continue;
+            }
+            let offset = self.source_offset(at);
+            // `\@` in the source is a literal `@`.
+            if escaped(markdown, offset) {
+                continue;
+            }
+            let (directive, len) = if let Some(id) = fig_ref(&text, at) {
+                let directive = Directive::FigRef {
+                    id: id.to_string(),
+                    offset,
+                };
+                (directive, "@fig-".len() + id.len())
+            } else if self.citations && citation::starts_citation(&text, at) {
+                narrative(&text, at, offset)
+            } else {
+                continue;
+            };
             if at > plain_from {
                 events.push(Event::Text(text[plain_from..at].to_string().into()));
             }
-            let offset = self.source_offset(at);
-            resolve(
-                Directive::FigRef {
-                    id: id.to_string(),
-                    offset,
-                },
-                events,
-                false,
-            );
-            plain_from = at + "@fig-".len() + id.len();
+            resolve(directive, events, false);
+            plain_from = at + len;
         }
         if plain_from < text.len() {
             events.push(Event::Text(text[plain_from..].to_string().into()));
@@ -291,29 +379,83 @@ impl TextRun {
     }
 }
 
-/// Finds `@fig-<id>` where `@` does not follow a letter or digit (so e-mail addresses are
-/// left alone). The id is `[a-z0-9-]`, without a trailing hyphen.
-fn fig_refs(text: &str) -> Vec<(usize, &str)> {
-    let mut found = Vec::new();
-    for (at, _) in text.match_indices("@fig-") {
-        let after_word = text[..at]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_');
-        if after_word {
-            continue;
-        }
-        let rest = &text[at + 5..];
-        let len = rest
-            .bytes()
-            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-            .count();
-        let id = rest[..len].trim_end_matches('-');
-        if !id.is_empty() {
-            found.push((at, id));
+/// True when the `@` at or just after `offset` of the source is escaped: `\\@`, with an odd
+/// number of backslashes.
+fn escaped(markdown: &str, offset: usize) -> bool {
+    let at = offset + usize::from(markdown.get(offset..).is_some_and(|s| s.starts_with('\\')));
+    let backslashes = markdown.get(..at).map_or(0, |before| {
+        before.bytes().rev().take_while(|&b| b == b'\\').count()
+    });
+    backslashes % 2 == 1
+}
+
+/// The id of the `@fig-<id>` at `text[at]`, when the `@` does not follow a letter or digit
+/// (so e-mail addresses are left alone). The id is `[a-z0-9-]`, without a trailing hyphen.
+fn fig_ref(text: &str, at: usize) -> Option<&str> {
+    let after_word = text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let rest = text[at..].strip_prefix("@fig-")?;
+    let len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        .count();
+    let id = rest[..len].trim_end_matches('-');
+    (!after_word && !id.is_empty()).then_some(id)
+}
+
+/// The narrative citation at `text[at]` (`@key`, or `@key [p. 12]`), and its length in
+/// `text`; `offset` is where its `@` is in the source.
+fn narrative(text: &str, at: usize, offset: usize) -> (Directive, usize) {
+    let (key_len, key) = citation::key_at(&text[at + 1..]).expect("a citation starts here");
+    let mut len = 1 + key_len;
+    let mut locator = None;
+    let mut suffix = String::new();
+    let after = &text[at + len..];
+    let bracket = after.strip_prefix(' ').unwrap_or(after);
+    if let Some((inner, end)) = bracket
+        .strip_prefix('[')
+        .and_then(|inner| Some((inner, inner.find(']')?)))
+    {
+        match citation::locator_and_suffix(&format!(",{}", &inner[..end])) {
+            Ok((l, s)) => {
+                locator = l;
+                suffix = s;
+                len += (after.len() - bracket.len()) + end + 2;
+            }
+            Err(message) => {
+                let directive = Directive::BadCite {
+                    message,
+                    hint: "write @key [p. 12]".to_string(),
+                    text: text[at..at + len].to_string(),
+                    offset,
+                };
+                return (directive, len);
+            }
         }
     }
-    found
+    let item = citation::Item {
+        key,
+        offset,
+        prefix: String::new(),
+        locator,
+        suffix,
+        suppress_author: false,
+    };
+    let citation = Citation {
+        items: vec![item],
+        narrative: true,
+    };
+    let text = text[at..at + len].to_string();
+    (
+        Directive::Cite {
+            citation,
+            text,
+            offset,
+        },
+        len,
+    )
 }
 
 /// Ids the page around the prose gives its own elements: the main landmark, the front
@@ -466,7 +608,22 @@ mod tests {
                     offset: 65
                 },
                 Directive::Cite {
-                    keys: vec!["key".into(), "other".into()],
+                    citation: Citation {
+                        items: ["key", "other"]
+                            .iter()
+                            .zip([84, 90])
+                            .map(|(key, offset)| citation::Item {
+                                key: key.to_string(),
+                                offset,
+                                prefix: String::new(),
+                                locator: None,
+                                suffix: String::new(),
+                                suppress_author: false,
+                            })
+                            .collect(),
+                        narrative: false,
+                    },
+                    text: "[@key; @other]".into(),
                     offset: 83
                 },
                 Directive::FigRef {
@@ -483,7 +640,55 @@ mod tests {
 
     #[test]
     fn leaves_email_addresses_and_code_alone() {
-        assert!(directives("mail me@fig-x.org or `@fig-y`").is_empty());
+        assert!(directives("mail me@fig-x.org or `@fig-y`, me@doe.org, \\@doe").is_empty());
+        assert!(directives("[the @doe account](https://example.org/@doe)").is_empty());
+    }
+
+    fn cites(markdown: &str) -> Vec<(Citation, String, usize)> {
+        directives(markdown)
+            .into_iter()
+            .filter_map(|d| match d {
+                Directive::Cite {
+                    citation,
+                    text,
+                    offset,
+                } => Some((citation, text, offset)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_every_citation_form_pandoc_documents() {
+        let md = "As @vaswani2017 [p. 3] and @doe99 show [see @qwen, p. 12; also -@b, chap. 2, \nwith *this*], and [-@b].\n";
+        let found = cites(md);
+        assert_eq!(found.len(), 4, "{found:?}");
+        let (narrative, text, offset) = &found[0];
+        assert!(narrative.narrative);
+        assert_eq!(text, "@vaswani2017 [p. 3]");
+        assert_eq!(&md[*offset..offset + 13], "@vaswani2017 ");
+        assert_eq!(narrative.items[0].locator.as_ref().unwrap().value, "3");
+        assert_eq!(found[1].0.items[0].key, "doe99");
+        assert!(found[1].0.items[0].locator.is_none());
+        let group = &found[2].0;
+        assert!(!group.narrative);
+        assert_eq!(group.items.len(), 2);
+        assert_eq!(&md[group.items[1].offset..group.items[1].offset + 2], "@b");
+        assert_eq!(group.items[0].prefix, "see");
+        assert!(group.items[1].suppress_author);
+        assert_eq!(group.items[1].suffix, ", with *this*");
+        assert!(found[3].0.items[0].suppress_author);
+    }
+
+    #[test]
+    fn a_citation_that_cannot_be_read_is_a_directive_not_text() {
+        let found = directives("Read [@a; and more] here.");
+        assert!(
+            matches!(&found[..], [Directive::BadCite { offset: 10, .. }]),
+            "{found:?}"
+        );
+        // Brackets without a key stay text.
+        assert!(directives("An [aside] and [x@y.org].").is_empty());
     }
 
     #[test]

@@ -62,8 +62,11 @@ pub fn parse(project: Project, options: &Options) -> Result<(Parsed, Theme), Err
         .and_then(|file| kept(Config::parse(&file.path, &file.text), &mut errors));
     let pages = kept(content::parse(project.content), &mut errors);
     let theme = kept(Theme::load(project.theme), &mut errors);
+    let style = config
+        .as_ref()
+        .map_or(crate::bib::DEFAULT_STYLE, |c| c.citation_style.as_str());
     let bibliography = match &project.bibliography {
-        Some(file) => kept(Bibliography::parse(file).map(Some), &mut errors),
+        Some(file) => kept(Bibliography::parse(file, style).map(Some), &mut errors),
         None => Some(None),
     };
     let lock = match &project.lock {

@@ -21,7 +21,7 @@ pub struct Project {
     pub config: Option<SourceFile>,
     /// `content/*.md`, sorted by file name.
     pub content: Vec<SourceFile>,
-    /// `content/references.bib`, when present.
+    /// `content/references.bib`, `.json` or `.yaml`, when present.
     pub bibliography: Option<SourceFile>,
     /// Files below `templates/`, sorted by path.
     pub theme: Vec<ThemeFile>,
@@ -91,6 +91,10 @@ pub fn load_published(
     Ok((config, lock))
 }
 
+/// The names a bibliography may have in `content/`: BibTeX or BibLaTeX, CSL-JSON,
+/// hayagriva's YAML.
+pub const BIBLIOGRAPHIES: [&str; 3] = ["references.bib", "references.json", "references.yaml"];
+
 /// Reads the project at `root`.
 pub fn load(root: &Path) -> Result<Project, Error> {
     let mut errors = Vec::new();
@@ -106,12 +110,24 @@ pub fn load(root: &Path) -> Result<Project, Error> {
         let top_level = rel.parent() == Some(Path::new("content"));
         if top_level && name.ends_with(".md") {
             content.extend(read_text(root, &rel, &mut errors)?);
-        } else if top_level && name == "references.bib" {
-            bibliography = read_text(root, &rel, &mut errors)?;
+        } else if top_level && BIBLIOGRAPHIES.contains(&name.as_str()) {
+            let file = read_text(root, &rel, &mut errors)?;
+            match (&bibliography, file) {
+                (Some(SourceFile { path: first, .. }), Some(_)) => errors.push(
+                    crate::diag::Diagnostic::file(
+                        &rel,
+                        format!("a second bibliography, beside {}", first.display()),
+                    )
+                    .with_hint("keep one of content/references.bib, .json and .yaml"),
+                ),
+                (None, file) => bibliography = file,
+                (Some(_), None) => {}
+            }
         } else {
             errors.push(not_read(
                 &rel,
-                "content/ holds the pages (content/*.md) and content/references.bib",
+                "content/ holds the pages (content/*.md) and one bibliography: \
+                 content/references.bib (BibTeX), .json (CSL-JSON) or .yaml (hayagriva)",
             ));
         }
     }

@@ -504,7 +504,7 @@ fn no_input_file_is_skipped_without_a_word() {
     let strays = [
         "content/notes.txt",
         "content/images/chart.png",
-        "content/references.yaml",
+        "content/references.yml",
         "data/README.md",
         "data/monthly/v2.CSV",
         "data/monthly/old/v0.csv",

@@ -278,13 +278,7 @@ fn prose(
     };
     let mut citations = references.citations.iter();
     let (mut rendered, errors) = markdown::render(checked.page.body(), &mut |directive| {
-        let offset = match directive {
-            Directive::Chart { offset, .. }
-            | Directive::FigRef { offset, .. }
-            | Directive::Value { offset, .. }
-            | Directive::Cite { offset, .. } => *offset,
-        };
-        Ok(match checked.resolved.get(&offset) {
+        Ok(match checked.resolved.get(&directive.offset()) {
             Some(Resolved::Figure(i)) => figure_fragment(theme, report, &drawn[*i])?,
             Some(Resolved::FigRef(i)) => {
                 let target = &report.figures[*i];
@@ -305,11 +299,7 @@ fn prose(
                 html::escape(&v.raw),
                 html::escape(&v.formatted),
             ),
-            Some(Resolved::Cite(keys)) => format!(
-                "<a class=\"cite\" href=\"#ref-{}\">{}</a>",
-                html::escape(&keys[0]),
-                citations.next().map_or("", String::as_str)
-            ),
+            Some(Resolved::Cite) => citations.next().cloned().unwrap_or_default(),
             Some(Resolved::Omitted) | None => String::new(),
         })
     });
@@ -317,7 +307,11 @@ fn prose(
         return Err(errors);
     }
     if !references.references.is_empty() {
-        rendered.html.push_str("<section class=\"references\" aria-labelledby=\"references\">\n<h2 id=\"references\">References</h2>\n<ol>\n");
+        rendered.html.push_str(if references.numeric {
+            "<section class=\"references\" aria-labelledby=\"references\">\n<h2 id=\"references\">References</h2>\n<ol class=\"numbered\">\n"
+        } else {
+            "<section class=\"references\" aria-labelledby=\"references\">\n<h2 id=\"references\">References</h2>\n<ol>\n"
+        });
         for (key, entry) in &references.references {
             rendered.html.push_str(&format!(
                 "<li id=\"ref-{}\">{entry}</li>\n",
@@ -653,7 +647,7 @@ fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
         Ok(html::escape(&match d {
             Directive::FigRef { id, .. } => format!("@fig-{id}"),
             Directive::Value { spec, .. } => format!("{{value}}`{spec}`"),
-            Directive::Cite { keys, .. } => format!("[@{}]", keys.join("; @")),
+            Directive::Cite { text, .. } | Directive::BadCite { text, .. } => text.clone(),
             Directive::Chart { .. } => String::new(),
         }))
     })

@@ -1,0 +1,349 @@
+//! BibTeX and BibLaTeX as reference managers export them, read as TeX would read them.
+//!
+//! In: the text of a `.bib` file. Out: hayagriva's [`Library`], or (byte offset, message)
+//! per error. The `biblatex` crate parses the file and resolves most TeX (accents on
+//! letters, `\ss`, `--`); this module adds what exports commonly hold and it leaves as
+//! text:
+//!
+//! - an accent on a dotless letter written as a command, `{\'\i}` (í), as Better BibTeX and
+//!   JabRef write it;
+//! - `\url{...}` and `\href{url}{text}` (the address becomes the entry's `url` when it has
+//!   none), and text commands (`\emph`, `\textit`, `\textbf`, `\textsc`, `\mkbibquote`...),
+//!   of which the text is kept;
+//! - `~`, a non-breaking space;
+//! - case protection: TeX styles keep the case of braced text only, which authors forget;
+//!   words that could not be meant in another case (`arXiv`, `DeepSeek-V3`, `GPT-4o`, `MIT`:
+//!   a capital after the first letter, or a capital beside a digit) keep theirs, as Zotero
+//!   keeps them;
+//! - Google Scholar's `journal = {arXiv preprint arXiv:2412.19437}`, which is a preprint's
+//!   arXiv identifier, not a journal: it becomes `eprint` and `eprinttype = {arxiv}`, as
+//!   arXiv's own export gives it.
+//!
+//! Everything is normalised to Unicode NFC.
+
+use biblatex::{Chunk, Chunks, Spanned};
+use hayagriva::Library;
+use unicode_normalization::UnicodeNormalization;
+
+/// Fields whose value is an address or an identifier, never TeX text.
+const VERBATIM_FIELDS: [&str; 7] = ["url", "doi", "eprint", "file", "urlraw", "pdf", "isbn"];
+
+/// Commands whose argument is kept as the text.
+const TEXT_COMMANDS: [&str; 15] = [
+    "emph",
+    "textit",
+    "textbf",
+    "textsc",
+    "textrm",
+    "textsf",
+    "texttt",
+    "textup",
+    "textsl",
+    "textnormal",
+    "mbox",
+    "text",
+    "mkbibemph",
+    "mkbibbold",
+    "textmd",
+];
+
+/// Commands whose argument is a quotation.
+const QUOTE_COMMANDS: [&str; 2] = ["mkbibquote", "enquote"];
+
+/// Reads a `.bib` file.
+pub fn read(text: &str) -> Result<Library, Vec<(usize, String)>> {
+    let (text, inserted) = brace_dotless_accents(text);
+    let original = |offset: usize| offset - inserted.iter().filter(|&&at| at < offset).count() * 2;
+    let mut bibliography = biblatex::Bibliography::parse(&text)
+        .map_err(|e| vec![(original(e.span.start), e.kind.to_string())])?;
+    for entry in bibliography.iter_mut() {
+        normalise(entry);
+    }
+    hayagriva::io::from_biblatex(&bibliography).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| (original(e.span.start), e.kind.to_string()))
+            .collect()
+    })
+}
+
+/// Writes `\'\i` as `\'{\i}`, which `biblatex` resolves; returns the text and where each
+/// pair of braces was inserted (offsets in the new text, for mapping errors back).
+fn brace_dotless_accents(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut inserted = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let accent = rest[1..].chars().next();
+        let is_accent = accent.is_some_and(|c| "'`^\"~=.".contains(c));
+        let dotless = rest.get(2..4).filter(|s| *s == "\\i" || *s == "\\j");
+        let ends = rest[4.min(rest.len())..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_ascii_alphabetic());
+        if let (true, Some(letter), true) = (is_accent, dotless, ends) {
+            out.push_str(&rest[..2]);
+            inserted.push(out.len());
+            out.push('{');
+            out.push_str(letter);
+            out.push('}');
+            rest = &rest[4..];
+        } else {
+            out.push('\\');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    (out, inserted)
+}
+
+/// Normalises one entry's fields (see the module's documentation).
+fn normalise(entry: &mut biblatex::Entry) {
+    let mut found_url = None;
+    for (name, chunks) in entry.fields.iter_mut() {
+        if VERBATIM_FIELDS.contains(&name.as_str()) {
+            continue;
+        }
+        *chunks = normalise_chunks(std::mem::take(chunks), &mut found_url);
+    }
+    if let Some(url) = found_url.filter(|_| !entry.fields.contains_key("url")) {
+        entry.set("url", vec![Spanned::detached(Chunk::Verbatim(url))]);
+    }
+    arxiv_journal(entry);
+}
+
+fn normalise_chunks(chunks: Chunks, found_url: &mut Option<String>) -> Chunks {
+    let mut out: Chunks = Vec::with_capacity(chunks.len());
+    for Spanned { v, span } in chunks {
+        let (text, verbatim) = match v {
+            Chunk::Normal(t) => (t, false),
+            Chunk::Verbatim(t) => (t, true),
+            Chunk::Math(t) => {
+                out.push(Spanned::new(Chunk::Math(t), span));
+                continue;
+            }
+        };
+        // `\href{url}{text}`: the parser leaves `\href{url}` at the end of one chunk and the
+        // text in the next.
+        let mut text = text;
+        if let Some(at) = text
+            .rfind("\\href{")
+            .filter(|&at| text[at..].ends_with('}'))
+        {
+            let url = text[at + "\\href{".len()..text.len() - 1].to_string();
+            found_url.get_or_insert(url);
+            text.truncate(at);
+        }
+        let text = commands(&text, found_url);
+        let text: String = text.nfc().collect();
+        if verbatim {
+            out.push(Spanned::new(Chunk::Verbatim(text), span));
+        } else {
+            for (piece, protect) in protected_words(&text) {
+                let chunk = if protect {
+                    Chunk::Verbatim(piece)
+                } else {
+                    Chunk::Normal(piece)
+                };
+                out.push(Spanned::new(chunk, span.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Resolves `\url{x}` (noting the address), the text commands and the quotation commands
+/// in `text`, and makes each `~` outside an address a non-breaking space; any other command
+/// is left as it is.
+fn commands(text: &str, found_url: &mut Option<String>) -> String {
+    let tie = |s: &str| s.replace('~', "\u{a0}");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&tie(&rest[..at]));
+        rest = &rest[at + 1..];
+        let name_len = rest
+            .char_indices()
+            .find(|&(_, c)| !c.is_ascii_alphabetic())
+            .map_or(rest.len(), |(i, _)| i);
+        let name = &rest[..name_len];
+        let argument = rest[name_len..]
+            .strip_prefix('{')
+            .and_then(|arg| closing_brace(arg).map(|end| &arg[..end]));
+        match argument {
+            Some(arg) if name == "url" => {
+                found_url.get_or_insert_with(|| arg.to_string());
+                out.push_str(arg);
+            }
+            Some(arg) if TEXT_COMMANDS.contains(&name) => out.push_str(&commands(arg, found_url)),
+            Some(arg) if QUOTE_COMMANDS.contains(&name) => {
+                out.push('“');
+                out.push_str(&commands(arg, found_url));
+                out.push('”');
+            }
+            _ => {
+                out.push('\\');
+                continue;
+            }
+        }
+        rest = &rest[name_len + 1 + argument.map_or(0, str::len) + 1..];
+    }
+    out.push_str(&tie(rest));
+    out
+}
+
+/// The index of the `}` that closes a group whose `{` came just before `text`.
+fn closing_brace(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return Some(at),
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits `text` into pieces, each marked `true` when it is a word whose case must be kept:
+/// a capital after the first letter of any of its hyphenated parts (`arXiv`, `DeepSeek`,
+/// `MIT`), or a capital beside a digit (`V3`, `R1`).
+fn protected_words(text: &str) -> Vec<(String, bool)> {
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    let mut add = |piece: &str, protect: bool| match pieces.last_mut() {
+        Some((last, kept)) if *kept == protect => last.push_str(piece),
+        _ if piece.is_empty() => {}
+        _ => pieces.push((piece.to_string(), protect)),
+    };
+    for piece in text.split_inclusive(char::is_whitespace) {
+        let word = piece.trim_end_matches(char::is_whitespace);
+        add(word, keeps_case(word));
+        add(&piece[word.len()..], false);
+    }
+    pieces
+}
+
+fn keeps_case(word: &str) -> bool {
+    word.split(['-', '/', '–']).any(|part| {
+        let letters: Vec<char> = part.chars().filter(|c| c.is_alphanumeric()).collect();
+        let inner_capital = letters.iter().skip(1).any(|c| c.is_uppercase());
+        let digit = letters.iter().any(|c| c.is_ascii_digit());
+        let capital = letters.iter().any(|c| c.is_uppercase());
+        inner_capital || (digit && capital)
+    })
+}
+
+/// Google Scholar's `journal = {arXiv preprint arXiv:2412.19437}` as the preprint's
+/// identifier.
+fn arxiv_journal(entry: &mut biblatex::Entry) {
+    for field in ["journal", "journaltitle"] {
+        let Some(chunks) = entry.fields.get(field) else {
+            continue;
+        };
+        let text: String = chunks.iter().map(|c| c.v.get()).collect();
+        let lower = text.trim().to_lowercase();
+        let Some(id) = lower.strip_prefix("arxiv preprint arxiv:") else {
+            continue;
+        };
+        let id = text.trim()[text.trim().len() - id.len()..]
+            .trim()
+            .to_string();
+        if id.is_empty() || id.contains(char::is_whitespace) || entry.fields.contains_key("eprint")
+        {
+            continue;
+        }
+        entry.fields.remove(field);
+        entry.set("eprint", vec![Spanned::detached(Chunk::Verbatim(id))]);
+        entry.set(
+            "eprinttype",
+            vec![Spanned::detached(Chunk::Normal("arxiv".to_string()))],
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(text: &str) -> biblatex::Entry {
+        let (text, _) = brace_dotless_accents(text);
+        let mut bibliography = biblatex::Bibliography::parse(&text).unwrap();
+        let entry = bibliography.iter_mut().next().unwrap();
+        normalise(entry);
+        entry.clone()
+    }
+
+    fn field(entry: &biblatex::Entry, name: &str) -> String {
+        entry
+            .get(name)
+            .map(|chunks| chunks.iter().map(|c| c.v.get()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn reads_accents_as_tex_does() {
+        let e = entry(
+            r#"@misc{a, author = {Garc{\'\i}a, Mar{\'\i}a and M{\"u}ller, Stefan and {\v S}koda, Jan and Fran{\c c}ois, Luc and \"Ozil, M. and {\o}ster, Bo and Stra{\ss}e, X}, title = {x}}"#,
+        );
+        assert_eq!(
+            field(&e, "author"),
+            "García, María and Müller, Stefan and Škoda, Jan and François, Luc and Özil, M. and øster, Bo and Straße, X"
+        );
+        // Precomposed letters, as TeX's output would be searched and sorted.
+        assert!(field(&e, "author").contains('\u{ed}'));
+    }
+
+    #[test]
+    fn resolves_url_href_and_text_commands() {
+        let e = entry(
+            r#"@misc{a, title = {The \emph{Open} \textbf{Shift} \mkbibquote{now}}, howpublished = {\url{https://example.org/a_b~c}}, note = {See \href{https://example.org/x}{the page}. 5~km}}"#,
+        );
+        assert_eq!(field(&e, "title"), "The Open Shift “now”");
+        assert_eq!(field(&e, "howpublished"), "https://example.org/a_b~c");
+        assert_eq!(field(&e, "note"), "See the page. 5\u{a0}km");
+        assert_eq!(field(&e, "url"), "https://example.org/a_b~c");
+    }
+
+    #[test]
+    fn keeps_the_case_of_names_and_acronyms() {
+        let e = entry("@misc{a, title = {DeepSeek-V3 and arXiv at MIT: open-weight models}}");
+        let kinds: Vec<(String, bool)> = e
+            .get("title")
+            .unwrap()
+            .iter()
+            .map(|c| (c.v.get().to_string(), matches!(c.v, Chunk::Verbatim(_))))
+            .collect();
+        assert!(
+            kinds.contains(&("DeepSeek-V3".to_string(), true)),
+            "{kinds:?}"
+        );
+        assert!(kinds.contains(&("arXiv".to_string(), true)), "{kinds:?}");
+        assert!(kinds.contains(&("MIT:".to_string(), true)), "{kinds:?}");
+        assert!(
+            kinds
+                .iter()
+                .any(|(t, kept)| t.contains("open-weight") && !kept)
+        );
+    }
+
+    #[test]
+    fn reads_google_scholars_arxiv_journal_as_the_preprint_it_is() {
+        let e = entry(
+            "@article{liu2024deepseek, title={Deepseek-v3 technical report}, journal={arXiv preprint arXiv:2412.19437}, year={2024}}",
+        );
+        assert_eq!(field(&e, "eprint"), "2412.19437");
+        assert_eq!(field(&e, "eprinttype"), "arxiv");
+        assert!(e.get("journal").is_none());
+    }
+
+    #[test]
+    fn maps_error_offsets_back_to_the_file() {
+        let text = "@misc{a, author = {Garc{\\'\\i}a}}\n@misc{b, title = {x}\n";
+        let errors = read(text).unwrap_err();
+        let (offset, _) = &errors[0];
+        assert!(*offset <= text.len(), "{errors:?}");
+    }
+}
