@@ -260,9 +260,12 @@ impl Bibliography {
                                     html(&ElemChildren(vec![f.clone()]))
                                 )
                             });
+                            // hayagriva writes a web page dated by its year alone "(2025,)":
+                            // the comma belongs to the month and day it does not have.
+                            let content = html(&item.content).replace(",)", ")");
                             (
                                 item.key.clone(),
-                                format!("{}{}", label.unwrap_or_default(), html(&item.content)),
+                                format!("{}{content}", label.unwrap_or_default()),
                             )
                         })
                         .collect()
@@ -378,6 +381,8 @@ fn write_html(children: &ElemChildren, citation: Option<&Citation>, out: &mut St
                     ));
                     if item.suppress_author && !citation.narrative {
                         write_html(&without_author(&elem.children), None, out);
+                    } else if citation.narrative {
+                        write_html(&narrative_and(&elem.children), None, out);
                     } else {
                         write_html(&elem.children, None, out);
                     }
@@ -420,6 +425,31 @@ fn without_author(children: &ElemChildren) -> ElemChildren {
         }
     }
     ElemChildren(rest.cloned().collect())
+}
+
+/// A narrative citation's elements with "&" between names written "and": the ampersand is
+/// for parentheses, and running text spells the word (APA 7, section 8.17: "Hochreiter and
+/// Schmidhuber (1997)").
+fn narrative_and(children: &ElemChildren) -> ElemChildren {
+    ElemChildren(
+        children
+            .0
+            .iter()
+            .map(|child| match child {
+                ElemChild::Text(t) if t.text.contains(" & ") => {
+                    let mut t = t.clone();
+                    t.text = t.text.replace(" & ", " and ");
+                    ElemChild::Text(t)
+                }
+                ElemChild::Elem(e) => {
+                    let mut e = e.clone();
+                    e.children = narrative_and(&e.children);
+                    ElemChild::Elem(e)
+                }
+                other => other.clone(),
+            })
+            .collect(),
+    )
 }
 
 fn write_formatted(text: &Formatted, out: &mut String) {

@@ -28,6 +28,26 @@ use unicode_normalization::UnicodeNormalization;
 /// Fields whose value is an address or an identifier, never TeX text.
 const VERBATIM_FIELDS: [&str; 7] = ["url", "doi", "eprint", "file", "urlraw", "pdf", "isbn"];
 
+/// Fields a style may change the case of (titles): only these have their names and
+/// acronyms protected. Names are never case-changed, and protecting them would hide their
+/// parts from the name parser.
+const TITLE_FIELDS: [&str; 14] = [
+    "title",
+    "subtitle",
+    "titleaddon",
+    "booktitle",
+    "booksubtitle",
+    "maintitle",
+    "mainsubtitle",
+    "journal",
+    "journaltitle",
+    "journalsubtitle",
+    "series",
+    "eventtitle",
+    "issuetitle",
+    "shorttitle",
+];
+
 /// Commands whose argument is kept as the text.
 const TEXT_COMMANDS: [&str; 15] = [
     "emph",
@@ -106,15 +126,17 @@ fn normalise(entry: &mut biblatex::Entry) {
         if VERBATIM_FIELDS.contains(&name.as_str()) {
             continue;
         }
-        *chunks = normalise_chunks(std::mem::take(chunks), &mut found_url);
+        let protect = TITLE_FIELDS.contains(&name.as_str());
+        *chunks = normalise_chunks(std::mem::take(chunks), protect, &mut found_url);
     }
     if let Some(url) = found_url.filter(|_| !entry.fields.contains_key("url")) {
         entry.set("url", vec![Spanned::detached(Chunk::Verbatim(url))]);
     }
     arxiv_journal(entry);
+    arxiv_preprint(entry);
 }
 
-fn normalise_chunks(chunks: Chunks, found_url: &mut Option<String>) -> Chunks {
+fn normalise_chunks(chunks: Chunks, protect: bool, found_url: &mut Option<String>) -> Chunks {
     let mut out: Chunks = Vec::with_capacity(chunks.len());
     for Spanned { v, span } in chunks {
         let (text, verbatim) = match v {
@@ -138,8 +160,13 @@ fn normalise_chunks(chunks: Chunks, found_url: &mut Option<String>) -> Chunks {
         }
         let text = commands(&text, found_url);
         let text: String = text.nfc().collect();
-        if verbatim {
-            out.push(Spanned::new(Chunk::Verbatim(text), span));
+        if verbatim || !protect {
+            let chunk = if verbatim {
+                Chunk::Verbatim(text)
+            } else {
+                Chunk::Normal(text)
+            };
+            out.push(Spanned::new(chunk, span));
         } else {
             for (piece, protect) in protected_words(&text) {
                 let chunk = if protect {
@@ -218,10 +245,11 @@ fn protected_words(text: &str) -> Vec<(String, bool)> {
         _ if piece.is_empty() => {}
         _ => pieces.push((piece.to_string(), protect)),
     };
+    // A word keeps the space after it, so that no piece is only a space: engines drop
+    // those between two protected pieces ("PLOS ONE").
     for piece in text.split_inclusive(char::is_whitespace) {
         let word = piece.trim_end_matches(char::is_whitespace);
-        add(word, keeps_case(word));
-        add(&piece[word.len()..], false);
+        add(piece, keeps_case(word));
     }
     pieces
 }
@@ -256,11 +284,54 @@ fn arxiv_journal(entry: &mut biblatex::Entry) {
             continue;
         }
         entry.fields.remove(field);
+        entry.entry_type = biblatex::EntryType::Misc;
         entry.set("eprint", vec![Spanned::detached(Chunk::Verbatim(id))]);
         entry.set(
             "eprinttype",
             vec![Spanned::detached(Chunk::Normal("arxiv".to_string()))],
         );
+    }
+}
+
+/// An arXiv preprint (`eprint` with `eprinttype` or `archiveprefix` arXiv) names its
+/// repository as its publisher and has the identifier's address as its `url`, as APA,
+/// Chicago and Nature write preprints ("arXiv. https://arxiv.org/abs/2505.09388").
+fn arxiv_preprint(entry: &mut biblatex::Entry) {
+    let text = |entry: &biblatex::Entry, field: &str| -> Option<String> {
+        entry
+            .fields
+            .get(field)
+            .map(|chunks| chunks.iter().map(|c| c.v.get()).collect())
+    };
+    let kind = text(entry, "eprinttype").or_else(|| text(entry, "archiveprefix"));
+    let (Some(kind), Some(id)) = (kind, text(entry, "eprint")) else {
+        return;
+    };
+    if !kind.trim().eq_ignore_ascii_case("arxiv") {
+        return;
+    }
+    entry.set(
+        "eprinttype",
+        vec![Spanned::detached(Chunk::Normal("arxiv".to_string()))],
+    );
+    let has_container = [
+        "publisher",
+        "organization",
+        "journal",
+        "journaltitle",
+        "booktitle",
+    ]
+    .iter()
+    .any(|f| entry.fields.contains_key(*f));
+    if !has_container {
+        entry.set(
+            "publisher",
+            vec![Spanned::detached(Chunk::Verbatim("arXiv".to_string()))],
+        );
+    }
+    if !entry.fields.contains_key("url") {
+        let url = format!("https://arxiv.org/abs/{}", id.trim());
+        entry.set("url", vec![Spanned::detached(Chunk::Verbatim(url))]);
     }
 }
 
@@ -317,11 +388,18 @@ mod tests {
             .map(|c| (c.v.get().to_string(), matches!(c.v, Chunk::Verbatim(_))))
             .collect();
         assert!(
-            kinds.contains(&("DeepSeek-V3".to_string(), true)),
+            kinds.contains(&("DeepSeek-V3 ".to_string(), true)),
             "{kinds:?}"
         );
-        assert!(kinds.contains(&("arXiv".to_string(), true)), "{kinds:?}");
-        assert!(kinds.contains(&("MIT:".to_string(), true)), "{kinds:?}");
+        assert!(kinds.contains(&("arXiv ".to_string(), true)), "{kinds:?}");
+        assert!(kinds.contains(&("MIT: ".to_string(), true)), "{kinds:?}");
+        // Names are parsed, never case-changed: they stay as written.
+        let names = entry("@misc{a, author = {LeCun, Yann and Bengio, Yoshua}}");
+        assert_eq!(names.get("author").unwrap().len(), 1);
+        assert!(matches!(
+            names.get("author").unwrap()[0].v,
+            Chunk::Normal(_)
+        ));
         assert!(
             kinds
                 .iter()
@@ -336,6 +414,8 @@ mod tests {
         );
         assert_eq!(field(&e, "eprint"), "2412.19437");
         assert_eq!(field(&e, "eprinttype"), "arxiv");
+        assert_eq!(field(&e, "publisher"), "arXiv");
+        assert_eq!(field(&e, "url"), "https://arxiv.org/abs/2412.19437");
         assert!(e.get("journal").is_none());
     }
 

@@ -146,6 +146,26 @@ mod tests {
     }
 
     #[test]
+    fn rejects_an_unknown_citation_style_at_its_line() {
+        let errors = Config::parse(
+            Path::new("folio.toml"),
+            "title = \"T\"\ncitation_style = \"harvard-ish\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].line, 2, "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .contains("unknown citation style \"harvard-ish\"")
+        );
+        let ieee = Config::parse(
+            Path::new("folio.toml"),
+            "title = \"T\"\ncitation_style = \"ieee\"\n",
+        );
+        assert_eq!(ieee.unwrap().citation_style, "ieee");
+    }
+
+    #[test]
     fn rejects_a_base_url_that_is_not_a_url() {
         assert!(normalise_base_url("user.github.io").is_err());
         assert!(normalise_base_url("https://").is_err());

@@ -143,4 +143,6 @@ cases! {
     rejects_rows_of_empty_cells: "data-empty-rows";
     rejects_a_chart_with_nothing_to_plot: "chart-empty-column";
     reports_a_duplicate_x_once_at_its_csv_lines: "chart-duplicate-x";
+    reads_every_pandoc_citation_form_from_csl_json: "citations";
+    reports_citation_errors_at_their_lines: "citation-errors";
 }
