@@ -99,10 +99,12 @@ fn brace_dotless_accents(text: &str) -> (String, Vec<usize>) {
         let accent = rest[1..].chars().next();
         let is_accent = accent.is_some_and(|c| "'`^\"~=.".contains(c));
         let dotless = rest.get(2..4).filter(|s| *s == "\\i" || *s == "\\j");
-        let ends = rest[4.min(rest.len())..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_ascii_alphabetic());
+        let ends = rest.get(4..).is_none_or(|after| {
+            after
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_alphabetic())
+        });
         if let (true, Some(letter), true) = (is_accent, dotless, ends) {
             out.push_str(&rest[..2]);
             inserted.push(out.len());

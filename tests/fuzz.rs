@@ -98,6 +98,15 @@ fn pieces() -> impl Strategy<Value = String> {
         Just("@fig-".to_string()),
         Just("[@".to_string()),
         Just("]".to_string()),
+        Just("[".to_string()),
+        Just("@".to_string()),
+        Just("-@".to_string()),
+        Just("\\@".to_string()),
+        Just("; ".to_string()),
+        Just(", pp. ".to_string()),
+        Just("§".to_string()),
+        Just("{".to_string()),
+        Just("}".to_string()),
         Just("\"".to_string()),
         Just("=".to_string()),
         Just("\n".to_string()),
@@ -110,6 +119,59 @@ fn pieces() -> impl Strategy<Value = String> {
         "\\PC{0,8}",
     ];
     prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+}
+
+/// Pieces of BibTeX as exports write it, TeX commands included.
+fn bibtex_pieces() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("@misc{k, ".to_string()),
+        Just("@article{".to_string()),
+        Just("title = {".to_string()),
+        Just("author = {".to_string()),
+        Just("journal = {arXiv preprint arXiv:".to_string()),
+        Just("eprint = {1}, archiveprefix = {arXiv}".to_string()),
+        Just("howpublished = {\\url{".to_string()),
+        Just("\\href{".to_string()),
+        Just("{\\'\\i}".to_string()),
+        Just("\\\"".to_string()),
+        Just("\\emph{".to_string()),
+        Just("}".to_string()),
+        Just("{".to_string()),
+        Just("~".to_string()),
+        Just(" and others".to_string()),
+        Just(", ".to_string()),
+        Just("year = {2025}".to_string()),
+        "[A-Za-z0-9 .-]{0,10}",
+        "\\PC{0,6}",
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+#[test]
+fn bibliographies_never_panic() {
+    fuzz(
+        "bibtex",
+        bibtex_pieces(),
+        |input| {
+            let file = folio::project::SourceFile {
+                path: PathBuf::from("content/references.bib"),
+                text: input,
+            };
+            if let Ok(bibliography) = folio::bib::Bibliography::parse(&file, "apa") {
+                let citations: Vec<_> =
+                    folio::markdown::directives("[@k, p. 1] and @k [§ 2] [-@k]")
+                        .into_iter()
+                        .filter_map(|d| match d {
+                            folio::markdown::Directive::Cite { citation, .. } => Some(citation),
+                            _ => None,
+                        })
+                        .filter(|c| c.items.iter().all(|i| bibliography.contains(&i.key)))
+                        .collect();
+                let _ = bibliography.render_page(&citations);
+            }
+        },
+        text,
+    );
 }
 
 #[test]
