@@ -276,11 +276,12 @@ impl Bibliography {
     }
 }
 
-/// The hayagriva purpose and locator of a cited item.
+/// How hayagriva writes a citation: narrative ones as prose ("Doe (1999)").
 fn purpose(citation: &Citation) -> Option<CitePurpose> {
     citation.narrative.then_some(CitePurpose::Prose)
 }
 
+/// The locator of a cited item, as hayagriva takes it (an unknown term reads as a page).
 fn locator(item: &Item) -> Option<SpecificLocator<'_>> {
     item.locator.as_ref().map(|l| {
         SpecificLocator(
