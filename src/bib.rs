@@ -17,7 +17,7 @@ use hayagriva::citationberg::{
 };
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild,
-    ElemChildren, ElemMeta, Formatted, Library, LocatorPayload, Rendered, SpecificLocator,
+    ElemChildren, ElemMeta, Formatted, Library, LocatorPayload, SpecificLocator,
 };
 
 use sha2::{Digest, Sha256};
@@ -74,6 +74,34 @@ enum Works {
     Entries(Library),
     /// From CSL-JSON, with each item's index by id.
     Csl(Vec<CslItem>, BTreeMap<String, usize>),
+}
+
+/// Runs hayagriva's driver over the page's citations. A macro, because the engine's entry
+/// trait is not public: the same code is written for BibTeX/YAML entries and CSL-JSON items.
+macro_rules! drive_with {
+    ($self:ident, $citations:ident, $lookup:expr) => {{
+        let lookup = $lookup;
+        let locales: &[Locale] = &LOCALES;
+        let mut driver = BibliographyDriver::new();
+        for citation in $citations {
+            let items = citation
+                .items
+                .iter()
+                .filter_map(|item| {
+                    let entry = lookup(&item.key)?;
+                    Some(CitationItem::new(
+                        entry,
+                        locator(item),
+                        None,
+                        false,
+                        purpose(citation),
+                    ))
+                })
+                .collect();
+            driver.citation(CitationRequest::from_items(items, $self.style, locales));
+        }
+        driver.finish(BibliographyRequest::new($self.style, None, locales))
+    }};
 }
 
 /// A parsed bibliography with the style it is formatted in.
@@ -227,10 +255,10 @@ impl Bibliography {
 
     fn render_uncached(&self, citations: &[Citation]) -> PageReferences {
         let rendered = match &self.works {
-            Works::Entries(library) => self.drive(citations, |key| library.get(key)),
-            Works::Csl(items, index) => {
-                self.drive(citations, |key| index.get(key).map(|&i| &items[i]))
-            }
+            Works::Entries(library) => drive_with!(self, citations, |key: &str| library.get(key)),
+            Works::Csl(items, index) => drive_with!(self, citations, |key: &str| index
+                .get(key)
+                .map(|&i| &items[i])),
         };
         let html = |children: &ElemChildren| {
             let mut out = String::new();
@@ -289,75 +317,6 @@ fn locator(item: &Item) -> Option<SpecificLocator<'_>> {
             LocatorPayload::Str(&l.value),
         )
     })
-}
-
-/// Runs hayagriva's driver over the page's citations. A macro, because the engine's entry
-/// trait is not public: the same code is written for BibTeX/YAML entries and CSL-JSON items.
-macro_rules! drive_with {
-    ($self:ident, $citations:ident, $lookup:ident) => {{
-        let locales: &[Locale] = &LOCALES;
-        let mut driver = BibliographyDriver::new();
-        for citation in $citations {
-            let items = citation
-                .items
-                .iter()
-                .filter_map(|item| {
-                    let entry = $lookup(&item.key)?;
-                    Some(CitationItem::new(
-                        entry,
-                        locator(item),
-                        None,
-                        false,
-                        purpose(citation),
-                    ))
-                })
-                .collect();
-            driver.citation(CitationRequest::from_items(items, $self.style, locales));
-        }
-        driver.finish(BibliographyRequest::new($self.style, None, locales))
-    }};
-}
-
-impl Bibliography {
-    fn drive<'a, T: 'a>(
-        &'a self,
-        citations: &'a [Citation],
-        lookup: impl Fn(&str) -> Option<&'a T>,
-    ) -> Rendered
-    where
-        Self: Drive<T>,
-    {
-        <Self as Drive<T>>::drive(self, citations, &lookup)
-    }
-}
-
-/// [`drive_with`] for one kind of entry.
-trait Drive<T> {
-    fn drive<'a>(
-        &'a self,
-        citations: &'a [Citation],
-        lookup: &dyn Fn(&str) -> Option<&'a T>,
-    ) -> Rendered;
-}
-
-impl Drive<hayagriva::Entry> for Bibliography {
-    fn drive<'a>(
-        &'a self,
-        citations: &'a [Citation],
-        lookup: &dyn Fn(&str) -> Option<&'a hayagriva::Entry>,
-    ) -> Rendered {
-        drive_with!(self, citations, lookup)
-    }
-}
-
-impl Drive<CslItem> for Bibliography {
-    fn drive<'a>(
-        &'a self,
-        citations: &'a [Citation],
-        lookup: &dyn Fn(&str) -> Option<&'a CslItem>,
-    ) -> Rendered {
-        drive_with!(self, citations, lookup)
-    }
 }
 
 /// Writes hayagriva's formatted elements as HTML. hayagriva's own HTML writer copies text

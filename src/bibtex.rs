@@ -273,7 +273,7 @@ fn arxiv_journal(entry: &mut biblatex::Entry) {
         let Some(chunks) = entry.fields.get(field) else {
             continue;
         };
-        let text: String = chunks.iter().map(|c| c.v.get()).collect();
+        let text: String = chunks_text(chunks);
         let lower = text.trim().to_lowercase();
         let Some(id) = lower.strip_prefix("arxiv preprint arxiv:") else {
             continue;
@@ -295,18 +295,22 @@ fn arxiv_journal(entry: &mut biblatex::Entry) {
     }
 }
 
+/// The text of a field's chunks, as one string.
+fn chunks_text(chunks: &Chunks) -> String {
+    chunks.iter().map(|c| c.v.get()).collect()
+}
+
+/// The text of `entry`'s field `name`, when it has one.
+fn field_text(entry: &biblatex::Entry, name: &str) -> Option<String> {
+    entry.fields.get(name).map(chunks_text)
+}
+
 /// An arXiv preprint (`eprint` with `eprinttype` or `archiveprefix` arXiv) names its
 /// repository as its publisher and has the identifier's address as its `url`, as APA,
 /// Chicago and Nature write preprints ("arXiv. https://arxiv.org/abs/2505.09388").
 fn arxiv_preprint(entry: &mut biblatex::Entry) {
-    let text = |entry: &biblatex::Entry, field: &str| -> Option<String> {
-        entry
-            .fields
-            .get(field)
-            .map(|chunks| chunks.iter().map(|c| c.v.get()).collect())
-    };
-    let kind = text(entry, "eprinttype").or_else(|| text(entry, "archiveprefix"));
-    let (Some(kind), Some(id)) = (kind, text(entry, "eprint")) else {
+    let kind = field_text(entry, "eprinttype").or_else(|| field_text(entry, "archiveprefix"));
+    let (Some(kind), Some(id)) = (kind, field_text(entry, "eprint")) else {
         return;
     };
     if !kind.trim().eq_ignore_ascii_case("arxiv") {
@@ -350,10 +354,7 @@ mod tests {
     }
 
     fn field(entry: &biblatex::Entry, name: &str) -> String {
-        entry
-            .get(name)
-            .map(|chunks| chunks.iter().map(|c| c.v.get()).collect())
-            .unwrap_or_default()
+        field_text(entry, name).unwrap_or_default()
     }
 
     #[test]
