@@ -71,7 +71,13 @@ fn run_case(name: &str, args: &[&str]) {
         );
         let produced: std::collections::BTreeMap<String, Vec<u8>> =
             tree(&out).into_iter().collect();
-        for (rel, _) in tree(&expected.join("public")) {
+        let pinned = tree(&expected.join("public"));
+        // An empty golden directory would compare nothing and always pass.
+        assert!(
+            !pinned.is_empty(),
+            "{name}: expected/public/ pins no file; create the files to pin (empty) and run with UPDATE_EXPECT=1"
+        );
+        for (rel, _) in pinned {
             let golden = expected.join("public").join(&rel);
             match produced.get(&rel) {
                 Some(bytes) => failures.extend(expect_file(&golden, bytes).err()),
