@@ -29,13 +29,16 @@ pub const DIR_VARIABLE: &str = "FOLIO_CACHE_DIR";
 /// The first bytes of an entry: its format. A new format gives every entry a new key too.
 const MAGIC: &[u8; 16] = b"folio-render-v1\n";
 
-/// What every key starts from: the entry format, folio's version, the ECharts build and the
-/// fonts the SVG is measured and rasterised with.
+/// What every key starts from: the entry format, folio's version, the ECharts build, the
+/// scripts around it and the fonts the SVG is measured and rasterised with.
 static SALT: LazyLock<[u8; 32]> = LazyLock::new(|| {
     let mut hasher = Sha256::new();
     hasher.update(MAGIC);
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(crate::chart::svg::ECHARTS_JS);
+    for script in crate::chart::svg::SCRIPTS {
+        hasher.update(script.as_bytes());
+    }
     hasher.update(dejavu::sans::regular());
     hasher.update(dejavu::sans::bold());
     hasher.finalize().into()

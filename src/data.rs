@@ -88,6 +88,47 @@ pub struct ColumnMeta {
     /// What the column holds. Default: empty.
     #[serde(default)]
     pub description: String,
+    /// A human name for axis titles, tooltips and table headers, without the unit.
+    /// Default: the description, or else the column's name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    /// How numbers are written: `grouped` (`6,000`), `compact` (`2.2 billion`) or
+    /// `ungrouped` (`2024`). Default: `grouped`.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub format: crate::number::Style,
+    /// A power of ten the cells are multiplied by when shown (`1e6` for a column held in
+    /// millions), as a power of ten's exponent. Default: 1 (exponent 0).
+    #[serde(
+        default,
+        deserialize_with = "deserialize_scale",
+        serialize_with = "serialize_scale",
+        skip_serializing_if = "is_default"
+    )]
+    pub scale: i32,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
+/// Reads `scale` as written in TOML (`1000000`, `1e6`, `0.001`) into its exponent.
+fn deserialize_scale<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i32, D::Error> {
+    let value = toml::Value::deserialize(deserializer)?;
+    let text = match &value {
+        toml::Value::Integer(n) => n.to_string(),
+        toml::Value::Float(x) => format!("{x:e}"),
+        other => other.to_string(),
+    };
+    crate::number::scale_exponent(&text).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "scale must be a power of ten such as 1000 or 1e6 (at most 1e{max} or 1e-{max}), not {text}",
+            max = crate::number::MAX_SCALE
+        ))
+    })
+}
+
+fn serialize_scale<S: serde::Serializer>(exponent: &i32, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(10f64.powi(*exponent))
 }
 
 /// Notes on one version of a dataset, in `dataset.toml` under `[versions."<v>"]`.
@@ -176,18 +217,43 @@ impl Column {
         self.meta.as_ref().map_or("", |m| m.unit.as_str())
     }
 
-    /// Formats a cell for a reader: numbers with the declared digits, thousands separated,
-    /// and the unit. An empty cell is a missing value and shows as `–`.
+    /// The column's name for readers: its label, else its description, else its name.
+    pub fn label(&self) -> &str {
+        match &self.meta {
+            Some(m) if !m.label.is_empty() => &m.label,
+            Some(m) if !m.description.is_empty() => &m.description,
+            _ => &self.name,
+        }
+    }
+
+    /// How this column's numbers are written ([`crate::number`]).
+    pub fn number_format(&self) -> crate::number::NumberFormat {
+        let meta = self.meta.as_ref();
+        crate::number::NumberFormat {
+            style: meta.map(|m| m.format).unwrap_or_default(),
+            scale: meta.map_or(0, |m| m.scale),
+            digits: meta.and_then(|m| m.digits),
+            unit: self.unit().to_string(),
+        }
+    }
+
+    /// Formats a cell for a reader by the column's number format, with the unit
+    /// (`17.0%`, `2.2 billion`). An empty cell is a missing value and shows as `–`; text
+    /// is shown as written.
     pub fn format(&self, cell: &str) -> String {
-        let plain = self.format_plain(cell);
-        if cell.is_empty() || !self.kind.is_numeric() || parse_number(cell).is_none() {
-            return plain;
+        self.format_with(cell, &self.number_format())
+    }
+
+    /// Like [`Column::format`], with another number format (a value role's options).
+    pub fn format_with(&self, cell: &str, format: &crate::number::NumberFormat) -> String {
+        if cell.is_empty() {
+            return "–".to_string();
         }
-        match self.unit() {
-            "" => plain,
-            "%" => format!("{plain}%"),
-            unit => format!("{plain} {unit}"),
+        match self.kind.is_numeric() {
+            true => format.text(cell),
+            false => None,
         }
+        .unwrap_or_else(|| cell.to_string())
     }
 
     /// Formats a cell like [`Column::format`] but without the unit, for tables whose
@@ -196,36 +262,21 @@ impl Column {
         if cell.is_empty() {
             return "–".to_string();
         }
-        let digits = self.meta.as_ref().and_then(|m| m.digits);
-        match (self.kind.is_numeric(), parse_number(cell)) {
-            (true, Some(v)) => match digits {
-                Some(d) => group_thousands(&format!("{v:.*}", d as usize)),
-                None => group_thousands(cell),
-            },
-            _ => cell.to_string(),
+        match self.kind.is_numeric() {
+            true => self.number_format().bare(cell),
+            false => None,
         }
+        .unwrap_or_else(|| cell.to_string())
     }
-}
 
-/// `1234567.5` -> `1,234,567.5`; numbers below 10,000 are left as they are.
-fn group_thousands(number: &str) -> String {
-    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |r| ("-", r));
-    let (int, frac) = rest
-        .split_once('.')
-        .map_or((rest, None), |(i, f)| (i, Some(f)));
-    if int.len() <= 4 || !int.bytes().all(|b| b.is_ascii_digit()) {
-        return number.to_string();
-    }
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
+    /// The header of this column in a table: its label, and the unit when the cells do not
+    /// carry it (`Share of downloads (%)`).
+    pub fn heading(&self) -> String {
+        match self.unit() {
+            "" => self.label().to_string(),
+            unit if self.label().contains(unit) => self.label().to_string(),
+            unit => format!("{} ({unit})", self.label()),
         }
-        grouped.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
     }
 }
 
@@ -1113,7 +1164,10 @@ mod tests {
                 kind,
                 unit: unit.into(),
                 digits,
-                description: String::new(),
+                description: "Share of downloads".into(),
+                label: String::new(),
+                format: crate::number::Style::Grouped,
+                scale: 0,
             }),
         };
         assert_eq!(
@@ -1134,5 +1188,36 @@ mod tests {
         );
         assert_eq!(column(ColumnType::Number, "", None).format(""), "–");
         assert_eq!(column(ColumnType::String, "", None).format("2024"), "2024");
+        // Headers use the description when there is no label, with the unit once.
+        assert_eq!(
+            column(ColumnType::Number, "%", None).heading(),
+            "Share of downloads (%)"
+        );
+        let mut labelled = column(ColumnType::Number, "US$", None);
+        labelled.meta.as_mut().unwrap().label = "Cost in US$".into();
+        assert_eq!(labelled.heading(), "Cost in US$");
+        assert_eq!(
+            Column {
+                meta: None,
+                ..labelled
+            }
+            .heading(),
+            "x"
+        );
+    }
+
+    #[test]
+    fn reads_a_scale_as_a_power_of_ten() {
+        let read = |text: &str| toml::from_str::<ColumnMeta>(&format!("type = \"number\"\n{text}"));
+        assert_eq!(read("scale = 1000000").unwrap().scale, 6);
+        assert_eq!(read("scale = 1e6").unwrap().scale, 6);
+        assert_eq!(read("scale = 0.001").unwrap().scale, -3);
+        let error = read("scale = 2000").unwrap_err().to_string();
+        assert!(error.contains("scale must be a power of ten"), "{error}");
+        assert_eq!(
+            read("format = \"compact\"").unwrap().format,
+            crate::number::Style::Compact
+        );
+        assert!(read("format = \"short\"").is_err());
     }
 }

@@ -360,6 +360,39 @@ pub fn resolve(
             }
         }
     }
+    // Beyond the palette, two series would share a colour.
+    let colours = match (spec.kind, series) {
+        (ChartType::Pie, _) => Some(("x", x)),
+        (_, Some(s)) => Some(("series", s)),
+        (_, None) => None,
+    };
+    let coloured = match colours {
+        Some((_, col)) => rows
+            .iter()
+            .map(|&row| table.cell(row, col))
+            .collect::<std::collections::HashSet<_>>()
+            .len(),
+        None => ys.len(),
+    };
+    if coloured > crate::chart::COLOURS {
+        let key = colours.map_or("y", |(key, _)| key);
+        return Err(vec![error(
+            key,
+            format!(
+                "this chart would draw {coloured} {}, more than the {} colours that readers, colour-blind ones included, can tell apart",
+                if spec.kind == ChartType::Pie {
+                    "slices"
+                } else {
+                    "series"
+                },
+                crate::chart::COLOURS
+            ),
+            Some(
+                "keep the ones the text is about with `where`, or group the rest in the data"
+                    .to_string(),
+            ),
+        )]);
+    }
     if let Some((Some(col), descending)) = sort {
         let numeric = table.columns[col].kind.is_numeric();
         rows.sort_by(|&a, &b| {

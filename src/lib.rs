@@ -35,6 +35,7 @@ pub mod lock;
 pub mod markdown;
 pub mod memo;
 pub mod names;
+pub mod number;
 pub mod output;
 pub mod parse;
 pub mod project;

@@ -41,7 +41,12 @@ const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     ),
     (
         "assets/folio.js",
-        include_bytes!("../templates/assets/folio.js"),
+        // The number formatter first: charts format their ticks and tooltips with it.
+        concat!(
+            include_str!("../templates/assets/folio-chart.js"),
+            include_str!("../templates/assets/folio.js")
+        )
+        .as_bytes(),
     ),
 ];
 

@@ -6,9 +6,11 @@
 //! several rows match.
 //!
 //! Values that hold spaces are double-quoted: `period="2024-08/2025-08"`, `country="United
-//! States"`.
+//! States"`. Display options follow a `|`: `| format=compact`, `| scale=1e6`, `| digits=1`
+//! (see [`crate::number`]); without them the cell is written by its column's format.
 
 use crate::data::{Registry, Snapshot};
+use crate::number::{NumberFormat, Style};
 
 /// One cell of a snapshot, found by a value role.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +77,56 @@ fn words(text: &str) -> Result<Vec<(usize, String)>, Problem> {
     Ok(words)
 }
 
+/// Applies one display option of a value role (`format=compact`, `scale=1e6`, `digits=1`)
+/// to `format`.
+fn option(format: &mut NumberFormat, at: usize, word: &str) -> Result<(), Problem> {
+    let hint = || {
+        Some(
+            "options are format=grouped|compact|ungrouped, scale=<a power of ten such as 1e6> and digits=<0 to 15>"
+                .to_string(),
+        )
+    };
+    let Some((key, value)) = word.split_once('=') else {
+        return Err(problem(
+            at,
+            format!("{word:?} is not a key=value option"),
+            hint(),
+        ));
+    };
+    let bad = |what: &str| {
+        problem(
+            at + key.len() + 1,
+            format!("{value:?} is not {what}"),
+            hint(),
+        )
+    };
+    match key {
+        "format" => {
+            format.style = match value {
+                "grouped" => Style::Grouped,
+                "compact" => Style::Compact,
+                "ungrouped" => Style::Ungrouped,
+                _ => return Err(bad("a number format")),
+            }
+        }
+        "scale" => {
+            format.scale =
+                crate::number::scale_exponent(value).ok_or_else(|| bad("a power of ten"))?
+        }
+        "digits" => {
+            format.digits = Some(
+                value
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|&d| d <= 15)
+                    .ok_or_else(|| bad("a number of digits from 0 to 15"))?,
+            )
+        }
+        _ => return Err(problem(at, format!("unknown option {key:?}"), hint())),
+    }
+    Ok(())
+}
+
 /// Resolves a value role.
 pub fn resolve(text: &str, registry: &Registry) -> Result<Value, Problem> {
     let words = words(text)?;
@@ -101,8 +153,17 @@ pub fn resolve(text: &str, registry: &Registry) -> Result<Value, Problem> {
             Some(format!("columns are {}", table.column_names())),
         )
     })?;
+    // Options follow a `|`: `| format=compact scale=1e6 digits=1`.
+    let bar = words
+        .iter()
+        .position(|(_, w)| w == "|")
+        .unwrap_or(words.len());
+    let mut format = table.columns[column].number_format();
+    for (at, word) in words.get(bar + 1..).unwrap_or_default() {
+        option(&mut format, *at, word)?;
+    }
     let mut filters = Vec::new();
-    for (at, word) in &words[2..] {
+    for (at, word) in &words[2..bar] {
         let Some((key, value)) = word.split_once('=') else {
             return Err(problem(
                 *at,
@@ -143,7 +204,7 @@ pub fn resolve(text: &str, registry: &Registry) -> Result<Value, Problem> {
                 dataset: snapshot.dataset.clone(),
                 version: snapshot.version.clone(),
                 column: column_name.clone(),
-                formatted: table.columns[column].format(&raw),
+                formatted: table.columns[column].format_with(&raw, &format),
                 raw,
                 filters: described,
             })

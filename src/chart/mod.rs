@@ -16,7 +16,7 @@ use charming::Chart;
 use charming::component::{Aria, Axis, Grid, Legend};
 use charming::datatype::{CompositeValue, DataPoint, DataPointItem, NumericValue};
 use charming::element::{
-    AreaStyle, AxisLabel, AxisType, NameLocation, TextStyle, Tooltip, Trigger,
+    AreaStyle, AxisType, LineStyle, LineStyleType, NameLocation, TextStyle, Tooltip, Trigger,
 };
 use charming::series::{Bar, Line, Pie, Scatter};
 
@@ -31,17 +31,35 @@ pub const WIDTH: u32 = 720;
 /// See [`WIDTH`].
 pub const HEIGHT: u32 = 420;
 
-/// A palette distinguishable with the common colour-vision deficiencies (after Okabe and
-/// Ito), dark enough for text contrast on white.
+/// A palette distinguishable with the common colour-vision deficiencies: Okabe and Ito's
+/// eight (Okabe & Ito 2008, "Color Universal Design"), then four of Paul Tol's "muted"
+/// scheme (Tol 2021, "Colour Schemes", SRON/EPS/TN/09-002) that differ from them in
+/// lightness. Series nine to twelve are also drawn dashed, so that no two lines rely on hue
+/// alone. The browser's dark mode uses lighter twins (templates/assets/folio.js).
 const PALETTE: &[&str] = &[
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#999999",
+    "#882255", "#117733", "#332288", "#999933",
 ];
+
+/// How many series (or slices) a chart may draw: one colour each.
+pub const COLOURS: usize = PALETTE.len();
+
+/// Series from this one on are drawn dashed (see [`PALETTE`]).
+const DASHED_FROM: usize = 8;
+
+/// The script that the browser and the static renderer both run on a chart's option:
+/// `folioNumber` (tick and tooltip formats, [`crate::number`]) and `folioFit`.
+pub const CHART_JS: &str = include_str!("../../templates/assets/folio-chart.js");
 
 /// The ECharts option for a figure, as JSON with its keys in a stable order.
 pub fn option(figure: &Figure) -> serde_json::Value {
     let chart = build(figure);
     let mut option = serde_json::to_value(&chart).expect("a charming option serialises");
     label_every_category(&mut option);
+    label_time_ends(&mut option);
+    if let Some(object) = option.as_object_mut() {
+        object.insert("folio".into(), number_formats(figure));
+    }
     option
 }
 
@@ -94,6 +112,25 @@ fn label_every_category(option: &mut serde_json::Value) {
         label.insert("width".into(), width.into());
         label.insert("overflow".into(), "break".into());
         label.insert("lineHeight".into(), LABEL_LINE.into());
+    }
+}
+
+/// A time axis labels its first and last dates: without this, a line over 2022, 2023 and
+/// 2024 ended unlabelled at 2024, ECharts leaving out a label at the axis's end. (charming
+/// has no setters for these keys.)
+fn label_time_ends(option: &mut serde_json::Value) {
+    let Some(axis) = option.get_mut("xAxis").and_then(|a| a.as_object_mut()) else {
+        return;
+    };
+    if axis.get("type").and_then(|t| t.as_str()) != Some("time") {
+        return;
+    }
+    let label = axis
+        .entry("axisLabel")
+        .or_insert_with(|| serde_json::json!({}));
+    if let Some(label) = label.as_object_mut() {
+        label.insert("showMinLabel".into(), true.into());
+        label.insert("showMaxLabel".into(), true.into());
     }
 }
 
@@ -191,7 +228,7 @@ fn series_rows(figure: &Figure) -> Vec<(String, usize, Vec<usize>)> {
         None => (first_y..figure.end_y())
             .map(|col| {
                 (
-                    table.columns[col].name.clone(),
+                    table.columns[col].label().to_string(),
                     col,
                     (0..table.rows.len()).collect(),
                 )
@@ -216,20 +253,34 @@ fn date_step(dates: &[String]) -> f64 {
     coarsest * DAY
 }
 
+/// An axis title: the column's label (or description, or name), with the unit once. A
+/// percentage or a currency is on every tick label instead ([`crate::number`]).
 fn axis_name(column: &Column) -> String {
-    match column.unit() {
-        "" | "%" => column.name.clone(),
-        unit if unit == column.name => column.name.clone(),
-        unit => format!("{} ({unit})", column.name),
+    let unit = column.unit();
+    if unit == "%" || unit.ends_with(['$', '€', '£', '¥']) {
+        return column.label().to_string();
     }
+    column.heading()
 }
 
 fn value_axis(column: &Column) -> Axis {
-    let axis = Axis::new().type_(AxisType::Value).name(axis_name(column));
-    match column.unit() {
-        "%" => axis.axis_label(AxisLabel::new().formatter("{value}%")),
-        _ => axis,
-    }
+    Axis::new().type_(AxisType::Value).name(axis_name(column))
+}
+
+/// The number formats of a chart's value axes and tooltip, under the option's `folio` key,
+/// for `folioNumber.prepare` (templates/assets/folio-chart.js) to turn into formatters.
+fn number_formats(figure: &Figure) -> serde_json::Value {
+    let table = &figure.table;
+    let y = table.columns[figure.first_y()].number_format();
+    let x = (x_axis_kind(figure) == XAxis::Value).then(|| table.columns[0].number_format());
+    let (x_axis, y_axis) = match figure.spec.kind {
+        ChartType::Pie => (None, None),
+        _ if figure.spec.horizontal && x_axis_kind(figure) == XAxis::Category => {
+            (Some(y.clone()), None)
+        }
+        _ => (x, Some(y.clone())),
+    };
+    serde_json::json!({"xAxis": x_axis, "yAxis": y_axis, "tooltip": y})
 }
 
 fn build(figure: &Figure) -> Chart {
@@ -248,11 +299,10 @@ fn build(figure: &Figure) -> Chart {
         .aria(Aria::new().enabled(true))
         .animation(false);
     if series.len() > 1 || spec.kind == ChartType::Pie {
-        chart = chart.legend(
-            Legend::new()
-                .top("top")
-                .type_(charming::component::LegendType::Scroll),
-        );
+        // A plain legend wraps onto as many rows as it needs, so every series is named in
+        // the static image too (a scrolling legend's pager cannot work in a picture);
+        // `folioFit` moves the plot below it.
+        chart = chart.legend(Legend::new().top("top"));
     }
     chart = chart.tooltip(Tooltip::new().trigger(match spec.kind {
         ChartType::Pie | ChartType::Scatter => Trigger::Item,
@@ -272,7 +322,7 @@ fn build(figure: &Figure) -> Chart {
             .collect();
         return chart.series(
             Pie::new()
-                .name(y_column.name.clone())
+                .name(y_column.label().to_string())
                 .radius(vec!["35%", "65%"])
                 .center(vec!["50%", "55%"])
                 .data(data),
@@ -323,7 +373,7 @@ fn build(figure: &Figure) -> Chart {
         chart.x_axis(below(x_axis)).y_axis(y_axis)
     };
 
-    for (name, y, rows) in series {
+    for (index, (name, y, rows)) in series.into_iter().enumerate() {
         let y_col = &table.columns[y];
         let data: Vec<DataPoint> = match x_kind {
             XAxis::Category => categories
@@ -353,7 +403,14 @@ fn build(figure: &Figure) -> Chart {
         // On a dense line a marker per point hides the line; the tooltip still finds them.
         let symbols = data.len() <= DENSE_POINTS;
         chart = match spec.kind {
-            ChartType::Line => chart.series(Line::new().name(name).show_symbol(symbols).data(data)),
+            ChartType::Line => {
+                let line = Line::new().name(name).show_symbol(symbols).data(data);
+                chart.series(if index >= DASHED_FROM {
+                    line.line_style(LineStyle::new().type_(LineStyleType::Dashed))
+                } else {
+                    line
+                })
+            }
             ChartType::Area => {
                 let line = Line::new()
                     .name(name)

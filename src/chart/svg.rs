@@ -31,7 +31,7 @@ const RENDER_JS: &str = r#"
     return !el.x && !el.y && el.scaleX === 1 && el.scaleY === 1 && !el.rotation && !el.skewX && !el.skewY;
   }
   var chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: width, height: height });
-  var option = JSON.parse(optionJson);
+  var option = folioNumber.prepare(JSON.parse(optionJson));
   option.animation = false;
   // Series are not clipped to the grid: their axes are fitted to their data, so nothing
   // crosses the grid's edge, and a clip path would make the rasteriser draw the series
@@ -49,6 +49,7 @@ const RENDER_JS: &str = r#"
     }
   });
   chart.setOption(option);
+  folioFit(chart);
   // ECharts still clips a line to a rectangle around the grid. Where that rectangle holds
   // everything the line draws (its bounds, stroke included), the clip changes nothing but
   // makes the rasteriser draw the series twice: drop it.
@@ -91,6 +92,9 @@ const MEASURE_JS: &str = r#"
 })
 "#;
 
+/// The scripts that shape a static SVG besides ECharts itself, for the render cache's key.
+pub const SCRIPTS: [&str; 3] = [RENDER_JS, MEASURE_JS, super::CHART_JS];
+
 struct Engine {
     // The context borrows the runtime's allocator; keep the runtime alive with it.
     _runtime: Runtime,
@@ -120,6 +124,8 @@ impl Engine {
                     *super::preview::MEASURED.start(),
                 ))
                 .map_err(|e| format!("cannot set the text measure: {}", describe(&ctx, e)))?;
+            ctx.eval::<(), _>(super::CHART_JS)
+                .map_err(|e| format!("cannot load folio-chart.js: {}", describe(&ctx, e)))?;
             let script = RENDER_JS.replace("DENSE", &super::DENSE_POINTS.to_string());
             let render: Function = ctx
                 .eval(script)

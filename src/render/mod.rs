@@ -370,7 +370,7 @@ struct ColumnView<'a> {
     name: &'a str,
     kind: &'static str,
     unit: &'a str,
-    digits: Option<u8>,
+    label: &'a str,
     description: &'a str,
     inferred: bool,
 }
@@ -455,7 +455,7 @@ fn dataset_view<'a>(dataset: &'a Dataset, report: &'a Report, base_path: &str) -
                     name: &c.name,
                     kind: c.kind.name(),
                     unit: c.unit(),
-                    digits: c.meta.as_ref().and_then(|m| m.digits),
+                    label: c.meta.as_ref().map_or("", |m| m.label.as_str()),
                     description: c.meta.as_ref().map_or("", |m| m.description.as_str()),
                     inferred: c.meta.is_none(),
                 })
@@ -605,8 +605,6 @@ struct FigureView {
     csv_url: String,
     option_url: String,
     option_json: String,
-    unit: String,
-    digits: Option<u8>,
     width: u32,
     height: u32,
     table: TableView,
@@ -641,7 +639,6 @@ fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
         .unwrap_or((&figure.snapshot, ""));
     let version_path = urls::figure_version(&spec.id, shown.version);
     let file = |name| format!("{base}{}", urls::figure_file(&spec.id, shown.version, name));
-    let y = &figure.table.columns[figure.first_y()];
     let caption = markdown::render(&spec.caption, &mut |d| {
         // Captions are plain Markdown: a directive in one is shown as written.
         Ok(html::escape(&match d {
@@ -685,8 +682,6 @@ fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
         csv_url: file(FigureFile::Csv),
         option_url: file(FigureFile::Option),
         option_json: chart::embeddable_json(option),
-        unit: y.unit().to_string(),
-        digits: y.meta.as_ref().and_then(|m| m.digits),
         width: chart::WIDTH,
         height: chart::HEIGHT,
         table: TableView {
@@ -694,13 +689,7 @@ fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
                 .table
                 .columns
                 .iter()
-                .map(|c| {
-                    let name = match c.unit() {
-                        "" => c.name.clone(),
-                        unit => format!("{} ({unit})", c.name),
-                    };
-                    (name, c.kind.is_numeric())
-                })
+                .map(|c| (c.heading(), c.kind.is_numeric()))
                 .collect(),
             rows: figure
                 .table

@@ -4,7 +4,8 @@
   "use strict";
 
   // Colours for dark mode: the same hues as the light palette, lighter for contrast.
-  var DARK_PALETTE = ["#56B4E9", "#F28E2B", "#2EC4A0", "#E8A3CB", "#9FD8FB", "#F0C94A", "#FFFFFF", "#BBBBBB"];
+  var DARK_PALETTE = ["#56B4E9", "#F28E2B", "#2EC4A0", "#E8A3CB", "#9FD8FB", "#F0C94A", "#FFFFFF", "#BBBBBB",
+    "#D77FA1", "#44BB66", "#8877DD", "#CCCC55"];
 
   function drawCharts() {
     if (typeof echarts === "undefined") return;
@@ -33,7 +34,10 @@
     });
     if (!charts.length) return;
     window.addEventListener("resize", function () {
-      charts.forEach(function (c) { c.chart.resize(); });
+      charts.forEach(function (c) {
+        c.chart.resize();
+        folioFit(c.chart);
+      });
     });
     if (scheme && scheme.addEventListener) {
       scheme.addEventListener("change", function (e) {
@@ -47,17 +51,10 @@
     var option = JSON.parse(JSON.stringify(entry.base));
     option.backgroundColor = "transparent";
     if (dark) option.color = DARK_PALETTE;
-    var unit = entry.holder.getAttribute("data-unit") || "";
-    var digits = entry.holder.getAttribute("data-digits");
-    if (option.tooltip) {
-      option.tooltip.valueFormatter = function (value) {
-        if (value === null || value === undefined || value === "-") return "–";
-        var text = digits === null ? String(value) : Number(value).toFixed(Number(digits));
-        return unit === "%" ? text + "%" : unit ? text + " " + unit : text;
-      };
-    }
+    folioNumber.prepare(option);
     entry.chart = echarts.init(entry.box, dark ? "dark" : null, { renderer: "svg" });
     entry.chart.setOption(option);
+    folioFit(entry.chart);
   }
 
   function copyButtons() {

@@ -1,0 +1,277 @@
+//! What a reader reads on a chart: axis titles in words, one number format in prose, ticks,
+//! tooltips and tables, the last date labelled, no label cut by the chart's edge, every
+//! series in a static legend. Asserted on the `chart-reading` fixture and on the report's
+//! committed `public/`.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+use common::{fixture, folio, repo, stderr};
+
+/// The `chart-reading` fixture, built.
+fn built() -> tempfile::TempDir {
+    let dir = fixture("chart-reading");
+    let output = folio(
+        dir.path(),
+        &["build", "--no-cache"],
+        &[("SOURCE_DATE_EPOCH", "1764201600")],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    dir
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every `figures/<id>/v<N>/<name>` file of a built site.
+fn figure_files(public: &Path, name: &str) -> Vec<std::path::PathBuf> {
+    let mut found: Vec<_> = walkdir::WalkDir::new(public.join("figures"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == name)
+        .map(|e| e.into_path())
+        .collect();
+    found.sort();
+    assert!(!found.is_empty(), "no {name} under {}", public.display());
+    found
+}
+
+/// A text of a static SVG: where ECharts put it, how it is anchored, its size and its text.
+struct Text {
+    x: f32,
+    y: f32,
+    anchor: String,
+    px: f32,
+    text: String,
+}
+
+/// The `<text>` elements of an SVG that ECharts wrote (each placed by a `translate`).
+fn texts(svg: &str) -> Vec<Text> {
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[start..].split('"').next()?.to_string())
+    };
+    let mut found = Vec::new();
+    for piece in svg.split("<text").skip(1) {
+        let (tag, rest) = piece.split_once('>').unwrap();
+        let text = rest.split("</text>").next().unwrap();
+        let Some(transform) = attr(tag, "transform") else {
+            continue;
+        };
+        let numbers: Vec<f32> = transform
+            .trim_start_matches("translate(")
+            .trim_end_matches(')')
+            .split([' ', ','])
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let px = attr(tag, "style")
+            .and_then(|s| {
+                let at = s.find("font-size:")? + 10;
+                s[at..].split("px").next()?.parse().ok()
+            })
+            .unwrap_or(12.0);
+        found.push(Text {
+            x: numbers[0],
+            y: numbers.get(1).copied().unwrap_or(0.0)
+                + attr(tag, "y").and_then(|y| y.parse().ok()).unwrap_or(0.0),
+            anchor: attr(tag, "text-anchor").unwrap_or_else(|| "start".into()),
+            px,
+            text: text
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">"),
+        });
+    }
+    found
+}
+
+/// Column names that `dataset.toml` gives a label or a description, over every dataset of a
+/// project.
+fn described_columns(project: &Path) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for entry in std::fs::read_dir(project.join("data")).unwrap() {
+        let meta = entry.unwrap().path().join("dataset.toml");
+        let meta: toml::Table = toml::from_str(&read(&meta)).unwrap();
+        if let Some(columns) = meta.get("columns").and_then(|c| c.as_table()) {
+            for (name, column) in columns {
+                let has = |key: &str| {
+                    column
+                        .get(key)
+                        .and_then(|v| v.as_str())
+                        .is_some_and(|s| !s.is_empty())
+                };
+                if has("label") || has("description") {
+                    names.insert(name.clone());
+                }
+            }
+        }
+    }
+    names
+}
+
+/// Axis titles are words: where a column has a label or a description, no axis shows its
+/// raw name.
+fn assert_axis_titles_are_words(project: &Path, public: &Path) {
+    let raw = described_columns(project);
+    for path in figure_files(public, "option.json") {
+        let option: Value = serde_json::from_str(&read(&path)).unwrap();
+        for axis in ["xAxis", "yAxis"] {
+            if let Some(name) = option[axis]["name"].as_str() {
+                assert!(
+                    !raw.contains(name),
+                    "{}: the {axis} title is the raw column name {name:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn axis_titles_are_column_labels_never_raw_names() {
+    let dir = built();
+    assert_axis_titles_are_words(dir.path(), &dir.path().join("public"));
+    let option: Value = serde_json::from_str(&read(
+        &dir.path().join("public/figures/sizes/v1/option.json"),
+    ))
+    .unwrap();
+    assert_eq!(option["xAxis"]["name"], "Total parameters");
+    // The report as committed.
+    assert_axis_titles_are_words(&repo(), &repo().join("public"));
+}
+
+#[test]
+fn numbers_have_one_format_in_prose_ticks_and_tables() {
+    let dir = built();
+    let public = dir.path().join("public");
+    let page = read(&public.join("index.html"));
+    for shown in [
+        r#"<data value="93245324234">93.2 billion</data>"#,
+        r#"<data value="93245324234">93,245,324,234</data>"#,
+        r#"<data value="0.294">US$ 294,000</data>"#,
+        r#"<data value="12">US$ 12 million</data>"#,
+    ] {
+        assert!(page.contains(shown), "the prose lacks {shown}");
+    }
+    // Ticks of large values are compact; none is written out in full.
+    let sizes = read(&public.join("figures/sizes/v1/figure.svg"));
+    let ticks: Vec<String> = texts(&sizes).into_iter().map(|t| t.text).collect();
+    for tick in ["0", "30B", "150B"] {
+        assert!(
+            ticks.contains(&tick.to_string()),
+            "no tick {tick} in {ticks:?}"
+        );
+    }
+    assert!(
+        !sizes.contains("150,000,000,000"),
+        "a tick is written out in full"
+    );
+    // Four digits are grouped on ticks as in tables.
+    let ten = read(&public.join("figures/ten/v1/figure.svg"));
+    assert!(
+        ten.contains(">2,000<") && ten.contains(">12,000<"),
+        "ungrouped ticks"
+    );
+    let table = read(&public.join("figures/sizes/v1/index.html"));
+    assert!(
+        table.contains(">Total parameters</th>"),
+        "the table's header is not the label"
+    );
+    for cell in ["93.2 billion", "150 billion", "7 billion"] {
+        assert!(
+            table.contains(&format!(">{cell}<")),
+            "the table lacks {cell}"
+        );
+    }
+    // The browser formats ticks and tooltips from the same formats.
+    let option: Value =
+        serde_json::from_str(&read(&public.join("figures/sizes/v1/option.json"))).unwrap();
+    assert_eq!(option["folio"]["xAxis"]["style"], "compact");
+    assert_eq!(option["folio"]["tooltip"]["style"], "compact");
+}
+
+#[test]
+fn time_axes_label_their_first_and_last_dates() {
+    let dir = built();
+    let svg = read(&dir.path().join("public/figures/years/v1/figure.svg"));
+    let labels: Vec<String> = texts(&svg).into_iter().map(|t| t.text).collect();
+    for year in ["2022", "2023", "2024"] {
+        assert!(
+            labels.contains(&year.to_string()),
+            "{year} is not labelled: {labels:?}"
+        );
+    }
+}
+
+/// Every text of every static chart lies inside the chart, measured with the widths of the
+/// font the preview sets it in.
+fn assert_no_text_is_cut(public: &Path) {
+    let (width, height) = (folio::chart::WIDTH as f32, folio::chart::HEIGHT as f32);
+    for path in figure_files(public, "figure.svg") {
+        for text in texts(&read(&path)) {
+            let w = folio::chart::preview::text_width(&text.text, text.px);
+            let left = match text.anchor.as_str() {
+                "middle" => text.x - w / 2.0,
+                "end" => text.x - w,
+                _ => text.x,
+            };
+            let (top, bottom) = (text.y - text.px / 2.0, text.y + text.px / 2.0);
+            assert!(
+                left >= -0.5 && left + w <= width + 0.5 && top >= -0.5 && bottom <= height + 0.5,
+                "{}: {:?} spans x {left:.1}..{:.1}, y {top:.1}..{bottom:.1}, outside {width} x {height}",
+                path.display(),
+                text.text,
+                left + w
+            );
+        }
+    }
+}
+
+#[test]
+fn no_label_is_cut_by_the_edge_of_a_chart() {
+    let dir = built();
+    assert_no_text_is_cut(&dir.path().join("public"));
+    assert_no_text_is_cut(&repo().join("public"));
+}
+
+#[test]
+fn static_legends_name_every_series() {
+    let dir = built();
+    let public = dir.path().join("public");
+    let svg = read(&public.join("figures/ten/v1/figure.svg"));
+    let labels: BTreeSet<String> = texts(&svg).into_iter().map(|t| t.text).collect();
+    let csv = read(&dir.path().join("data/models/v1.csv"));
+    let models: BTreeSet<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(models.len(), 10);
+    for model in models {
+        assert!(
+            labels.contains(model),
+            "the legend lacks {model}: {labels:?}"
+        );
+    }
+    assert!(
+        !labels
+            .iter()
+            .any(|l| l.contains('/') && l.chars().all(|c| c.is_ascii_digit() || c == '/')),
+        "a legend pager in a picture: {labels:?}"
+    );
+    // Twelve colours, all different.
+    let option: Value =
+        serde_json::from_str(&read(&public.join("figures/ten/v1/option.json"))).unwrap();
+    let colours: BTreeSet<String> = option["color"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_lowercase())
+        .collect();
+    assert!(colours.len() >= 12, "{colours:?}");
+}
