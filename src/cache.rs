@@ -41,6 +41,7 @@ static SALT: LazyLock<[u8; 32]> = LazyLock::new(|| {
     }
     hasher.update(dejavu::sans::regular());
     hasher.update(dejavu::sans::bold());
+    hasher.update(crate::chart::preview::CJK_FONT);
     hasher.finalize().into()
 });
 

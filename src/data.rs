@@ -107,6 +107,21 @@ pub struct ColumnMeta {
     pub scale: i32,
 }
 
+impl ColumnMeta {
+    /// A declaration of a column of type `kind` and nothing else.
+    pub fn of(kind: ColumnType) -> ColumnMeta {
+        ColumnMeta {
+            kind,
+            unit: String::new(),
+            digits: None,
+            description: String::new(),
+            label: String::new(),
+            format: crate::number::Style::Grouped,
+            scale: 0,
+        }
+    }
+}
+
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()
 }

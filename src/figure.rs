@@ -29,6 +29,10 @@ pub enum ChartType {
     Pie,
     /// Points on two value (or time) axes.
     Scatter,
+    /// One dot per category and series on a value axis that need not start at zero, for
+    /// values whose differences are small beside their size (ratings, prices). Vertical or
+    /// horizontal.
+    Dot,
 }
 
 impl ChartType {
@@ -40,6 +44,7 @@ impl ChartType {
             ChartType::Area => "area",
             ChartType::Pie => "pie",
             ChartType::Scatter => "scatter",
+            ChartType::Dot => "dot",
         }
     }
 }
@@ -120,13 +125,26 @@ pub struct ChartSpec {
     /// Stacks the series (bar and area). Default: false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub stacked: bool,
-    /// Draws bars horizontally (bar). Default: false.
+    /// Draws bars or dots horizontally, categories down the vertical axis (bar, dot).
+    /// Default: false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub horizontal: bool,
     /// A column naming each point (scatter) or row, shown in tooltips and the data table.
     /// Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The horizontal axis's title (the category axis of horizontal bars). Default: the x
+    /// column's label, description or name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_title: Option<String>,
+    /// The value axis's title, also naming the value in tooltips and the data table.
+    /// Default: the (first) y column's label, description or name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y_title: Option<String>,
+    /// The unit of the plotted values, for a column that holds several (a `value` column
+    /// beside a `unit` column). Default: the y column's unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     /// Markdown shown under the chart. Default: none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub caption: String,
@@ -423,6 +441,33 @@ pub fn resolve(
             })
             .collect(),
     };
+    // The chart's own titles and unit stand in for the columns' metadata in this figure.
+    let mut figure_table = figure_table;
+    let retitle =
+        |column: &mut crate::data::Column, label: Option<&String>, unit: Option<&String>| {
+            if label.is_none() && unit.is_none() {
+                return;
+            }
+            let meta = column
+                .meta
+                .get_or_insert_with(|| crate::data::ColumnMeta::of(column.kind));
+            if let Some(label) = label {
+                meta.label = label.clone();
+            }
+            if let Some(unit) = unit {
+                meta.unit = unit.clone();
+            }
+        };
+    retitle(&mut figure_table.columns[0], spec.x_title.as_ref(), None);
+    let first_y = 1 + usize::from(series.is_some());
+    for y in first_y..first_y + ys.len() {
+        let label = if y == first_y {
+            spec.y_title.as_ref()
+        } else {
+            None
+        };
+        retitle(&mut figure_table.columns[y], label, spec.unit.as_ref());
+    }
     let meta = &registry.datasets[&snapshot.dataset].meta;
     Ok(Figure {
         snapshot: snapshot.id(),
@@ -496,11 +541,11 @@ fn check_types(
             Some("`stacked` applies to bar and area charts".to_string()),
         ));
     }
-    if spec.horizontal && spec.kind != ChartType::Bar {
+    if spec.horizontal && !matches!(spec.kind, ChartType::Bar | ChartType::Dot) {
         errors.push(error(
             "horizontal",
             format!("a {} chart cannot be horizontal", spec.kind.name()),
-            Some("`horizontal` applies to bar charts".to_string()),
+            Some("`horizontal` applies to bar and dot charts".to_string()),
         ));
     }
     errors

@@ -41,13 +41,9 @@ const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     ),
     (
         "assets/folio.js",
-        // The number formatter first: charts format their ticks and tooltips with it.
-        concat!(
-            include_str!("../templates/assets/folio-chart.js"),
-            include_str!("../templates/assets/folio.js")
-        )
-        .as_bytes(),
+        include_bytes!("../templates/assets/folio.js"),
     ),
+    ("assets/folio-chart.js", crate::chart::CHART_JS.as_bytes()),
 ];
 
 /// Compiled templates and the static assets to copy.

@@ -275,3 +275,36 @@ fn static_legends_name_every_series() {
         .collect();
     assert!(colours.len() >= 12, "{colours:?}");
 }
+
+/// Every character of the report's data and prose can be drawn in a preview (DejaVu Sans, or
+/// the CJK font for Chinese), and the pages announce the previews' real size.
+#[test]
+fn previews_can_draw_every_character_of_the_report() {
+    let mut missing = BTreeSet::new();
+    for dir in ["data", "content"] {
+        for entry in walkdir::WalkDir::new(repo().join(dir)).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            missing.extend(
+                text.chars()
+                    .filter(|c| !c.is_control() && !folio::chart::preview::has_glyph(*c))
+                    .map(|c| format!("{c} (U+{:04X}) in {}", c as u32, entry.path().display())),
+            );
+        }
+    }
+    assert!(missing.is_empty(), "no glyph for {missing:#?}");
+    let page = read(&repo().join("public/figures/download-share-by-origin/index.html"));
+    assert!(page.contains(&format!(
+        r#"<meta property="og:image:width" content="{}">"#,
+        folio::chart::preview::WIDTH
+    )));
+    assert!(page.contains(&format!(
+        r#"<meta property="og:image:height" content="{}">"#,
+        folio::chart::preview::CARD_HEIGHT
+    )));
+}

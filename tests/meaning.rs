@@ -87,6 +87,15 @@ fn chart_options_follow_the_rules_a_reader_relies_on() {
         mix["series"][0]["data"],
         serde_json::json!([{ "name": "China", "value": 200 }, { "name": "United States", "value": 130 }])
     );
+    // Dots: points on a category axis, their value axis fitted to the data (a bar's starts
+    // at zero).
+    let dots = option(dir, "dots");
+    assert_eq!(dots["yAxis"]["type"], "category");
+    assert_eq!(dots["xAxis"]["type"], "value");
+    assert_eq!(dots["xAxis"]["scale"], true);
+    assert_eq!(dots["series"][0]["type"], "scatter");
+    assert_eq!(dots["series"][0]["data"], serde_json::json!([10.5, 12.0]));
+    assert_ne!(ranked["xAxis"]["scale"], true);
 }
 
 #[test]
@@ -152,7 +161,7 @@ fn json_ld_describes_the_report_its_figures_and_each_dataset_version() {
     assert_eq!(report["name"], "Charts");
     assert_eq!(report["url"], "https://example.org/charts/");
     let parts = report["hasPart"].as_array().unwrap();
-    let ids = ["trend", "stack", "area", "mix", "scatter", "ranked"];
+    let ids = ["trend", "stack", "area", "mix", "scatter", "ranked", "dots"];
     assert_eq!(parts.len(), ids.len());
     for (part, id) in parts.iter().zip(ids) {
         assert_eq!(

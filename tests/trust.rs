@@ -774,7 +774,12 @@ fn the_render_cache_changes_no_byte_of_the_site_and_survives_damage() {
     assert!(tree(cache.path()).is_empty(), "--no-cache wrote the cache");
     let filled = build("filled", &[]);
     let entries = tree(cache.path());
-    assert_eq!(entries.len(), 6, "one entry per figure version");
+    let versions = fresh
+        .iter()
+        .filter(|(path, _)| path.starts_with("figures/") && path.ends_with("/figure.svg"))
+        .count();
+    assert!(versions > 1);
+    assert_eq!(entries.len(), versions, "one entry per figure version");
     // Nothing of the cache is in the project.
     assert!(!tree(dir.path()).iter().any(|(p, _)| p.starts_with('.')));
     let from_cache = build("from-cache", &[]);

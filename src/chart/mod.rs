@@ -23,6 +23,9 @@ use charming::series::{Bar, Line, Pie, Scatter};
 use crate::data::{Column, ColumnType};
 use crate::figure::{ChartType, Figure};
 
+/// The diameter of a dot in a dot chart, in pixels.
+const DOT_SIZE: f64 = 11.0;
+
 /// Beyond this many points a line is drawn without a marker per point.
 const DENSE_POINTS: usize = 60;
 
@@ -305,7 +308,7 @@ fn build(figure: &Figure) -> Chart {
         chart = chart.legend(Legend::new().top("top"));
     }
     chart = chart.tooltip(Tooltip::new().trigger(match spec.kind {
-        ChartType::Pie | ChartType::Scatter => Trigger::Item,
+        ChartType::Pie | ChartType::Scatter | ChartType::Dot => Trigger::Item,
         _ => Trigger::Axis,
     }));
 
@@ -357,7 +360,12 @@ fn build(figure: &Figure) -> Chart {
             .min_interval(date_step(&categories)),
         XAxis::Value => value_axis(x_column).scale(true),
     };
-    let y_axis = value_axis(y_column);
+    // Bars and areas start at zero (their length is the value); a dot's position is its
+    // value, so its axis is fitted to the data and small differences stay visible.
+    let y_axis = match spec.kind {
+        ChartType::Dot => value_axis(y_column).scale(true),
+        _ => value_axis(y_column),
+    };
     // The horizontal axis is named in the middle, under its labels.
     let below = |axis: Axis| axis.name_location(NameLocation::Middle).name_gap(28);
     chart = if spec.horizontal && x_kind == XAxis::Category {
@@ -432,6 +440,9 @@ fn build(figure: &Figure) -> Chart {
                 })
             }
             ChartType::Scatter => chart.series(Scatter::new().name(name).data(data)),
+            ChartType::Dot => {
+                chart.series(Scatter::new().name(name).symbol_size(DOT_SIZE).data(data))
+            }
             ChartType::Pie => unreachable!("pie charts returned above"),
         };
     }

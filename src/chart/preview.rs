@@ -1,8 +1,11 @@
-//! PNG previews of figures, for social cards: the static SVG rasterised by resvg.
+//! PNG previews of figures, for social cards: the static SVG, framed as a [`Card`] with the
+//! figure's version and title above it and its source line and the report's name below, as
+//! Our World in Data's and Datawrapper's image exports are, rasterised by resvg.
 //!
-//! In: the SVG. Out: a PNG of [`WIDTH`] x [`HEIGHT`] pixels on white. Text is set in DejaVu
-//! Sans, compiled into folio (the `dejavu` crate), never in a system font, so the same SVG
-//! gives the same PNG bytes on every machine.
+//! In: the chart's SVG and the card's words. Out: a PNG of [`WIDTH`] x [`CARD_HEIGHT`] pixels
+//! on white. Text is set in DejaVu Sans, and Chinese, Japanese kana and full-width forms in
+//! a subset of Noto Sans CJK SC (`vendor/fonts/`, 783 KB, SIL OFL 1.1), both compiled into
+//! folio, never a system font, so the same SVG gives the same PNG bytes on every machine.
 
 use std::sync::{Arc, LazyLock};
 
@@ -17,10 +20,27 @@ pub const WIDTH: u32 = crate::chart::WIDTH;
 /// The preview's height in pixels.
 pub const HEIGHT: u32 = crate::chart::HEIGHT;
 
+/// Room above the chart for the figure's number and a title of up to two lines, in pixels.
+const HEADER: u32 = 92;
+/// Room below the chart for the source line, in pixels.
+const FOOTER: u32 = 36;
+/// The card's height in pixels: the chart with its header and footer.
+pub const CARD_HEIGHT: u32 = HEIGHT + HEADER + FOOTER;
+/// The card's margin, left and right, in pixels.
+const MARGIN: f32 = 24.0;
+
+/// Noto Sans CJK SC, subset to the 3,500 characters of level 1 of the Table of General
+/// Standard Chinese Characters, kana, CJK punctuation and full-width forms
+/// (`vendor/fonts/README.md` says how it is made). Every glyph is one em wide, as
+/// [`text_width`] counts a character outside DejaVu Sans.
+pub const CJK_FONT: &[u8] = include_bytes!("../../vendor/fonts/NotoSansCJKsc-Regular-subset.otf");
+
 static OPTIONS: LazyLock<usvg::Options<'static>> = LazyLock::new(|| {
     let mut fonts = usvg::fontdb::Database::new();
     fonts.load_font_data(dejavu::sans::regular().to_vec());
     fonts.load_font_data(dejavu::sans::bold().to_vec());
+    // A character DejaVu Sans lacks falls back to the first font that has it.
+    fonts.load_font_data(CJK_FONT.to_vec());
     fonts.set_sans_serif_family("DejaVu Sans");
     fonts.set_serif_family("DejaVu Sans");
     fonts.set_monospace_family("DejaVu Sans");
@@ -64,12 +84,18 @@ pub fn advance_widths(bold: bool) -> Vec<f32> {
 
 /// The width of `text` set at `px` pixels in DejaVu Sans regular, by [`advance_widths`].
 pub fn text_width(text: &str, px: f32) -> f32 {
+    measure(text, px, false)
+}
+
+fn measure(text: &str, px: f32, bold: bool) -> f32 {
     static REGULAR: LazyLock<Vec<f32>> = LazyLock::new(|| advance_widths(false));
+    static BOLD: LazyLock<Vec<f32>> = LazyLock::new(|| advance_widths(true));
+    let widths = if bold { &BOLD } else { &REGULAR };
     text.chars()
         .map(|c| {
             let em = (c as u32)
                 .checked_sub(*MEASURED.start())
-                .and_then(|i| REGULAR.get(i as usize))
+                .and_then(|i| widths.get(i as usize))
                 .copied()
                 .unwrap_or(1.0);
             em * px
@@ -77,11 +103,106 @@ pub fn text_width(text: &str, px: f32) -> f32 {
         .sum()
 }
 
+/// True when the preview can draw `c`: DejaVu Sans or the CJK font has a glyph for it.
+pub fn has_glyph(c: char) -> bool {
+    use skrifa::MetadataProvider;
+    static FONTS: LazyLock<Vec<&'static [u8]>> =
+        LazyLock::new(|| vec![dejavu::sans::regular(), CJK_FONT]);
+    FONTS
+        .iter()
+        .any(|data| skrifa::FontRef::new(data).is_ok_and(|font| font.charmap().map(c).is_some()))
+}
+
+/// What a card says besides its chart.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Card {
+    /// The line above the title: which version of the figure, and when it was published.
+    pub label: String,
+    /// The figure's title.
+    pub title: String,
+    /// The dataset's source, as the figure's source line names it.
+    pub source: String,
+    /// The report's title.
+    pub report: String,
+}
+
+/// Splits `text` at spaces into at most `lines` lines of at most `width` pixels at `px`; the
+/// last line ends in an ellipsis when words are left over, and a word wider than a line is
+/// cut.
+fn wrap(text: &str, px: f32, bold: bool, width: f32, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match out.last_mut() {
+            Some(line) if measure(&format!("{line} {word}"), px, bold) <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => out.push(word.to_string()),
+        }
+    }
+    if out.len() > lines {
+        // What does not fit on the last line is wider than it: cut with an ellipsis.
+        let rest = out.split_off(lines.saturating_sub(1)).join(" ");
+        out.push(rest);
+    }
+    out.into_iter()
+        .map(|line| ellipsis(&line, px, bold, width))
+        .collect()
+}
+
+/// `text` as it is when it fits `width`, else cut to fit with an ellipsis.
+fn ellipsis(text: &str, px: f32, bold: bool, width: f32) -> String {
+    if measure(text, px, bold) <= width {
+        return text.to_string();
+    }
+    let mut cut = text.to_string();
+    while !cut.is_empty() && measure(&format!("{cut}…"), px, bold) > width {
+        cut.pop();
+    }
+    format!("{}…", cut.trim_end())
+}
+
+/// The card as SVG: the chart's SVG nested between its header and footer.
+pub fn card_svg(chart: &str, card: &Card) -> String {
+    let escape = crate::html::escape;
+    let inner = WIDTH as f32 - 2.0 * MARGIN;
+    let chart = chart
+        .trim_start()
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.split_once("?>"))
+        .map_or(chart, |(_, rest)| rest);
+    let mut svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{CARD_HEIGHT}" viewBox="0 0 {WIDTH} {CARD_HEIGHT}"><rect width="100%" height="100%" fill="#ffffff"/><text x="{MARGIN}" y="28" style="font-family:sans-serif;font-size:13px;fill:#555555">{}</text>"##,
+        escape(&ellipsis(&card.label, 13.0, false, inner))
+    );
+    for (i, line) in wrap(&card.title, 20.0, true, inner, 2).iter().enumerate() {
+        svg.push_str(&format!(
+            r##"<text x="{MARGIN}" y="{}" style="font-family:sans-serif;font-size:20px;font-weight:bold;fill:#111111">{}</text>"##,
+            54 + 26 * i,
+            escape(line)
+        ));
+    }
+    svg.push_str(&format!(
+        r#"<svg x="0" y="{HEADER}" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">{chart}</svg>"#
+    ));
+    let footer = match (card.source.is_empty(), card.report.is_empty()) {
+        (false, false) => format!("Source: {} · {}", card.source, card.report),
+        (false, true) => format!("Source: {}", card.source),
+        (true, _) => card.report.clone(),
+    };
+    svg.push_str(&format!(
+        r##"<text x="{MARGIN}" y="{}" style="font-family:sans-serif;font-size:12px;fill:#555555">{}</text></svg>"##,
+        HEADER + HEIGHT + 22,
+        escape(&ellipsis(&footer, 12.0, false, inner))
+    ));
+    svg
+}
+
 /// PNGs already made in this process, by the SHA-256 of their SVG (the dev server rebuilds
 /// often).
 static RENDERED: Memo<Vec<u8>> = Memo::new();
 
-/// Rasterises an SVG to a PNG preview.
+/// Rasterises an SVG to a PNG of the SVG's own size (rounded up to whole pixels).
 pub fn png(svg: &str) -> Result<Vec<u8>, String> {
     RENDERED.get_or_try(Sha256::digest(svg.as_bytes()).into(), || rasterise(svg))
 }
@@ -89,14 +210,15 @@ pub fn png(svg: &str) -> Result<Vec<u8>, String> {
 fn rasterise(svg: &str) -> Result<Vec<u8>, String> {
     let tree =
         usvg::Tree::from_str(svg, &OPTIONS).map_err(|e| format!("cannot read the SVG: {e}"))?;
-    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("cannot allocate the preview")?;
+    let size = tree.size().to_int_size();
+    let mut pixmap =
+        tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("cannot allocate the preview")?;
     pixmap.fill(tiny_skia::Color::WHITE);
-    let size = tree.size();
-    let scale = (WIDTH as f32 / size.width()).min(HEIGHT as f32 / size.height());
-    let dx = (WIDTH as f32 - size.width() * scale) / 2.0;
-    let dy = (HEIGHT as f32 - size.height() * scale) / 2.0;
-    let transform = tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, dx, dy);
-    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::identity(),
+        &mut pixmap.as_mut(),
+    );
     encode(&pixmap).map_err(|e| format!("cannot encode the preview: {e}"))
 }
 
@@ -155,5 +277,60 @@ mod tests {
         // A fresh decode and render gives the same bytes as the cached one.
         super::RENDERED.clear();
         assert_eq!(super::png(svg).unwrap(), a);
+    }
+
+    #[test]
+    fn draws_chinese_text() {
+        let svg = |text: &str| {
+            format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><text x="10" y="40" style="font-family:sans-serif;font-size:24px">{text}</text></svg>"#
+            )
+        };
+        // Drawn as empty boxes, two names of as many characters would give the same picture.
+        let deepseek = super::png(&svg("深度求索")).unwrap();
+        let moonshot = super::png(&svg("月之暗面")).unwrap();
+        assert_ne!(deepseek, moonshot);
+        let blank = super::png(&svg("")).unwrap();
+        assert_ne!(deepseek, blank);
+        for c in "深度求索月之暗面通义千问智谱，。「」ＡＢ".chars() {
+            assert!(super::has_glyph(c), "{c}");
+        }
+        assert!(super::has_glyph('é') && !super::has_glyph('\u{E000}'));
+    }
+
+    #[test]
+    fn a_card_names_its_figure_source_and_report() {
+        let card = super::Card {
+            label: "Version 2, published 2026-11-29".into(),
+            title: "Share of downloads of new open models, by developer country".into(),
+            source: "Longpre et al. & Hugging Face".into(),
+            report: "The Open-Model Shift".into(),
+        };
+        let chart = r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="720" height="420"></svg>"#;
+        let svg = super::card_svg(chart, &card);
+        for text in [
+            ">Version 2, published 2026-11-29<",
+            // 20 px bold over 672 px: two lines.
+            ">Share of downloads of new open models, by developer<",
+            ">country<",
+            ">Source: Longpre et al. &amp; Hugging Face · The Open-Model Shift<",
+        ] {
+            assert!(svg.contains(text), "{text} in {svg}");
+        }
+        assert!(!svg.contains("<?xml"));
+        let png = super::png(&svg).unwrap();
+        // The PNG's size, from its header: what the pages' og:image tags say.
+        let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+        assert_eq!((size(16), size(20)), (super::WIDTH, super::CARD_HEIGHT));
+        // A long title takes two lines, the second cut with an ellipsis.
+        let long = "word ".repeat(80);
+        let lines = super::wrap(&long, 20.0, true, 672.0, 2);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].ends_with('…'));
+        assert!(lines.iter().all(|l| super::measure(l, 20.0, true) <= 672.0));
+        assert_eq!(
+            super::wrap("Short title", 20.0, true, 672.0, 2),
+            ["Short title"]
+        );
     }
 }

@@ -805,7 +805,15 @@ fn version_output(
     let file = |name| urls::figure_file(id, shown.version, name);
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    match static_chart(cache, option) {
+    // A version's card is pinned like the version: it names the version and the date it was
+    // first published, never the figure's number, which changes when the prose reorders.
+    let card = chart::preview::Card {
+        label: format!("Version {}, published {}", shown.version, shown.published),
+        title: shown.figure.spec.title.clone(),
+        source: shown.figure.source.clone(),
+        report: report.config.title.clone(),
+    };
+    match static_chart(cache, option, &card) {
         Ok((svg, png)) => {
             files.push((file(FigureFile::Svg), svg.into_bytes()));
             files.push((file(FigureFile::Png), png));
@@ -856,10 +864,12 @@ fn version_output(
     }
 }
 
-/// A figure's static SVG and its PNG preview, from the render cache or made afresh.
+/// A figure's static SVG and its PNG preview (the chart on a card that names it), from the
+/// render cache or made afresh.
 fn static_chart(
     cache: &RenderCache,
     option: &serde_json::Value,
+    card: &chart::preview::Card,
 ) -> Result<(String, Vec<u8>), String> {
     let mut option = option.clone();
     // The static twin is shown on a light background, also in dark mode and print.
@@ -871,10 +881,19 @@ fn static_chart(
         option.remove("aria");
     }
     let option = option.to_string();
-    let key = format!("{}x{}\n{option}", chart::WIDTH, chart::HEIGHT);
+    let key = serde_json::json!([
+        chart::WIDTH,
+        chart::HEIGHT,
+        card.label,
+        card.title,
+        card.source,
+        card.report,
+        option
+    ])
+    .to_string();
     cache.static_chart(&key, || {
         let svg = chart::svg::render(&option, chart::WIDTH, chart::HEIGHT)?;
-        let png = chart::preview::png(&svg)?;
+        let png = chart::preview::png(&chart::preview::card_svg(&svg, card))?;
         Ok((svg, png))
     })
 }
