@@ -14,7 +14,9 @@
 //! Rules (following the Chicago Manual of Style, 17th ed., §9.55–9.57, and the styles of
 //! Our World in Data and the Financial Times):
 //! - every number of four or more integer digits is grouped by thousands with commas;
-//! - `compact` writes one million and above as words: `2.2 billion`, `93.2 billion`;
+//! - `compact` writes one million and above as words: `2.2 billion`, `942.1 million` (a value
+//!   of up to four significant digits in full, as sources round theirs), `93.2 billion`
+//!   (longer ones to three);
 //! - a unit ending in a currency sign (`$`, `€`, `£`, `¥`) goes before the number
 //!   (`US$ 294,000`, `$5`), `%` follows it closely (`17%`), any other unit follows after a
 //!   space (`671 billion parameters`).
@@ -48,6 +50,9 @@ pub struct NumberFormat {
     /// The unit, placed by the rules in the module's docs. Empty for none.
     pub unit: String,
 }
+
+/// A compact mantissa of at most this many significant digits is written in full.
+const EXACT_DIGITS: usize = 4;
 
 /// Number words of the short scale, by power of ten.
 const WORDS: &[(i32, &str)] = &[(12, "trillion"), (9, "billion"), (6, "million")];
@@ -252,11 +257,13 @@ impl NumberFormat {
         self.digits_of(&decimal, group)
     }
 
-    /// Decimal places of a compact mantissa: the declared digits, or enough for three
-    /// significant digits.
+    /// Decimal places of a compact mantissa: the declared digits; else all of a value of at
+    /// most four significant digits, as sources round theirs (`942.1 million`); else enough
+    /// for three significant digits (`93.2 billion`).
     fn compact_places(&self, mantissa: &Decimal) -> i32 {
         match self.digits {
             Some(places) => i32::from(places),
+            None if mantissa.digits.len() <= EXACT_DIGITS => (-mantissa.exponent).max(0),
             None => (3 - mantissa.integer_digits().max(1)).max(0),
         }
     }
@@ -367,6 +374,10 @@ mod tests {
             ("93245324234", "93.2 billion"),
             ("7e9", "7 billion"),
             ("1234567", "1.23 million"),
+            ("942100000", "942.1 million"),
+            ("1150000000", "1.15 billion"),
+            ("1234000000", "1.234 billion"),
+            ("1234560000", "1.23 billion"),
             ("999999999", "1 billion"),
             ("999999", "999,999"),
             ("294000", "294,000"),

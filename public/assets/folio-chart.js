@@ -89,7 +89,9 @@ var folioNumber = (function () {
   }
 
   function compactPlaces(m, format) {
-    return format.digits != null ? format.digits : Math.max(3 - Math.max(integerDigits(m), 1), 0);
+    if (format.digits != null) return format.digits;
+    if (m.digits.length <= 4) return Math.max(-m.exponent, 0);
+    return Math.max(3 - Math.max(integerDigits(m), 1), 0);
   }
 
   // Writes a number without its unit; `short` gives tick forms (150B) for compact numbers.
