@@ -30,7 +30,7 @@ pub const DIR_VARIABLE: &str = "FOLIO_CACHE_DIR";
 const MAGIC: &[u8; 16] = b"folio-render-v1\n";
 
 /// What every key starts from: the entry format, folio's version, the ECharts build, the
-/// scripts around it and the fonts the SVG is measured and rasterised with.
+/// scripts around it, the card's layout and the fonts the SVG is measured and rasterised with.
 static SALT: LazyLock<[u8; 32]> = LazyLock::new(|| {
     let mut hasher = Sha256::new();
     hasher.update(MAGIC);
@@ -39,6 +39,16 @@ static SALT: LazyLock<[u8; 32]> = LazyLock::new(|| {
     for script in crate::chart::svg::SCRIPTS {
         hasher.update(script.as_bytes());
     }
+    hasher.update(crate::chart::DENSE_POINTS.to_le_bytes());
+    // The card's layout, by what it makes of a sample: a moved title or a new size gives
+    // every entry a new key.
+    let sample = crate::chart::preview::Card {
+        label: "Version 1, published 2025-11-27".into(),
+        title: "A title long enough to wrap onto a second line of the card, as titles do".into(),
+        source: "A source".into(),
+        report: "A report".into(),
+    };
+    hasher.update(crate::chart::preview::card_svg("<svg/>", &sample).as_bytes());
     hasher.update(dejavu::sans::regular());
     hasher.update(dejavu::sans::bold());
     hasher.update(crate::chart::preview::CJK_FONT);

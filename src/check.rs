@@ -262,7 +262,11 @@ fn resolve_charts(
                 // The lock reports the missing snapshot.
                 return Err(Vec::new());
             }
-            figure::resolve(spec, data, body, &source)
+            let figure = figure::resolve(spec, data, body, &source)?;
+            match figure::check_legibility(&figure, body, &source) {
+                errors if errors.is_empty() => Ok(figure),
+                errors => Err(errors),
+            }
         })
         .collect();
     let mut charts = Charts {

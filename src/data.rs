@@ -122,6 +122,16 @@ impl ColumnMeta {
     }
 }
 
+/// True when `text` holds `words` between non-alphanumeric characters: the label
+/// "Cumulative downloads" holds the unit "downloads", "Total emissions" does not hold "t".
+fn contains_words(text: &str, words: &str) -> bool {
+    text.match_indices(words).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + words.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()
 }
@@ -241,11 +251,21 @@ impl Column {
         }
     }
 
-    /// How this column's numbers are written ([`crate::number`]).
+    /// How this column's numbers are written ([`crate::number`]). An undeclared integer
+    /// column named `year` (or `…_year`, `year_…`) holds years, which are never grouped
+    /// (`2024`, not `2,024`); a declared one says so with `format = "ungrouped"`.
     pub fn number_format(&self) -> crate::number::NumberFormat {
         let meta = self.meta.as_ref();
+        let name = self.name.to_ascii_lowercase();
+        let years = meta.is_none()
+            && self.kind == ColumnType::Integer
+            && (name == "year" || name.ends_with("_year") || name.starts_with("year_"));
         crate::number::NumberFormat {
-            style: meta.map(|m| m.format).unwrap_or_default(),
+            style: match meta {
+                Some(m) => m.format,
+                None if years => crate::number::Style::Ungrouped,
+                None => crate::number::Style::Grouped,
+            },
             scale: meta.map_or(0, |m| m.scale),
             digits: meta.and_then(|m| m.digits),
             unit: self.unit().to_string(),
@@ -289,7 +309,7 @@ impl Column {
     pub fn heading(&self) -> String {
         match self.unit() {
             "" => self.label().to_string(),
-            unit if self.label().contains(unit) => self.label().to_string(),
+            unit if contains_words(self.label(), unit) => self.label().to_string(),
             unit => format!("{} ({unit})", self.label()),
         }
     }
@@ -1211,6 +1231,9 @@ mod tests {
         let mut labelled = column(ColumnType::Number, "US$", None);
         labelled.meta.as_mut().unwrap().label = "Cost in US$".into();
         assert_eq!(labelled.heading(), "Cost in US$");
+        let mut tonnes = column(ColumnType::Number, "t", None);
+        tonnes.meta.as_mut().unwrap().label = "Total emissions".into();
+        assert_eq!(tonnes.heading(), "Total emissions (t)");
         assert_eq!(
             Column {
                 meta: None,
@@ -1219,6 +1242,15 @@ mod tests {
             .heading(),
             "x"
         );
+        // Undeclared years are not grouped; other undeclared integers are.
+        let undeclared = |name: &str| Column {
+            name: name.into(),
+            kind: ColumnType::Integer,
+            meta: None,
+        };
+        assert_eq!(undeclared("year").format("2024"), "2024");
+        assert_eq!(undeclared("Release_Year").format("2024"), "2024");
+        assert_eq!(undeclared("downloads").format("2024"), "2,024");
     }
 
     #[test]

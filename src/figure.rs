@@ -133,8 +133,9 @@ pub struct ChartSpec {
     /// Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The horizontal axis's title (the category axis of horizontal bars). Default: the x
-    /// column's label, description or name.
+    /// The x column's title: the horizontal axis's title, and the data table's header (a
+    /// horizontal chart's categories name themselves: its category axis has no title).
+    /// Default: the x column's label, description or name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_title: Option<String>,
     /// The value axis's title, also naming the value in tooltips and the data table.
@@ -378,39 +379,6 @@ pub fn resolve(
             }
         }
     }
-    // Beyond the palette, two series would share a colour.
-    let colours = match (spec.kind, series) {
-        (ChartType::Pie, _) => Some(("x", x)),
-        (_, Some(s)) => Some(("series", s)),
-        (_, None) => None,
-    };
-    let coloured = match colours {
-        Some((_, col)) => rows
-            .iter()
-            .map(|&row| table.cell(row, col))
-            .collect::<std::collections::HashSet<_>>()
-            .len(),
-        None => ys.len(),
-    };
-    if coloured > crate::chart::COLOURS {
-        let key = colours.map_or("y", |(key, _)| key);
-        return Err(vec![error(
-            key,
-            format!(
-                "this chart would draw {coloured} {}, more than the {} colours that readers, colour-blind ones included, can tell apart",
-                if spec.kind == ChartType::Pie {
-                    "slices"
-                } else {
-                    "series"
-                },
-                crate::chart::COLOURS
-            ),
-            Some(
-                "keep the ones the text is about with `where`, or group the rest in the data"
-                    .to_string(),
-            ),
-        )]);
-    }
     if let Some((Some(col), descending)) = sort {
         let numeric = table.columns[col].kind.is_numeric();
         rows.sort_by(|&a, &b| {
@@ -461,11 +429,8 @@ pub fn resolve(
     retitle(&mut figure_table.columns[0], spec.x_title.as_ref(), None);
     let first_y = 1 + usize::from(series.is_some());
     for y in first_y..first_y + ys.len() {
-        let label = if y == first_y {
-            spec.y_title.as_ref()
-        } else {
-            None
-        };
+        // Several y columns keep their own names (the series'); `y_title` names their axis.
+        let label = spec.y_title.as_ref().filter(|_| ys.len() == 1);
         retitle(&mut figure_table.columns[y], label, spec.unit.as_ref());
     }
     let meta = &registry.datasets[&snapshot.dataset].meta;
@@ -479,6 +444,93 @@ pub fn resolve(
         spec,
     })
 }
+
+/// Checks that a chart in the prose shows what it is about, beyond [`resolve`]'s checks of
+/// its keys against the data: at most [`crate::chart::COLOURS`] series or slices, so no two
+/// share a colour, one unit on its value axis, and no zero-based bars of values so close that the bars hide their
+/// differences. Published versions are rebuilt from the lock without these checks: they
+/// were published as they are.
+pub fn check_legibility(figure: &Figure, body: &str, source: &Source<'_>) -> Vec<Diagnostic> {
+    let spec = &figure.spec;
+    let table = &figure.table;
+    let error = |key: &str, message: String, hint: &str| Diagnostic {
+        message,
+        hint: Some(hint.to_string()),
+        ..source.error_at(crate::diag::toml_key_offset(body, key), "")
+    };
+    let mut errors = Vec::new();
+    let distinct = |col: usize| {
+        table
+            .rows
+            .iter()
+            .map(|row| row[col].as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    let (key, coloured) = match (spec.kind, spec.series.is_some()) {
+        (ChartType::Pie, _) => ("x", distinct(0)),
+        (_, true) => ("series", distinct(1)),
+        (_, false) => ("y", figure.end_y() - figure.first_y()),
+    };
+    if coloured > crate::chart::COLOURS {
+        errors.push(error(
+            key,
+            format!(
+                "this chart would draw {coloured} {}, more than the {} colours that readers, colour-blind ones included, can tell apart",
+                if spec.kind == ChartType::Pie { "slices" } else { "series" },
+                crate::chart::COLOURS
+            ),
+            "keep the ones the text is about with `where`, or group the rest in the data",
+        ));
+    }
+    // One value axis shows one unit: y columns of different units would share its ticks.
+    let units: std::collections::BTreeSet<&str> = (figure.first_y()..figure.end_y())
+        .map(|y| table.columns[y].unit())
+        .collect();
+    if units.len() > 1 {
+        errors.push(error(
+            "y",
+            format!(
+                "these columns have different units ({}), but a chart has one value axis",
+                units
+                    .iter()
+                    .map(|u| format!("{u:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "plot columns of one unit together, in one chart each, or give the chart its `unit`",
+        ));
+    }
+    if spec.kind == ChartType::Bar && !spec.stacked {
+        let values: Vec<f64> = table
+            .rows
+            .iter()
+            .flat_map(|row| row[figure.first_y()..figure.end_y()].iter())
+            .filter_map(|cell| crate::data::parse_number(cell))
+            .collect();
+        let (low, high) = values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+                (l.min(v), h.max(v))
+            });
+        let same_sign = low > 0.0 || high < 0.0;
+        let size = low.abs().max(high.abs());
+        if values.len() > 1 && same_sign && high > low && (high - low) < HIDDEN * size {
+            let spread = (high - low) / size * 100.0;
+            errors.push(error(
+                "type",
+                format!(
+                    "these bars start at zero, and their values differ by at most {spread:.1}% of their length: readers cannot see the differences"
+                ),
+                "draw them as dots (type = \"dot\"), whose axis need not start at zero, and say so in the caption",
+            ));
+        }
+    }
+    errors
+}
+
+/// Bars whose values all lie within this fraction of the longest hide their differences.
+const HIDDEN: f64 = 0.05;
 
 fn check_types(
     spec: &ChartSpec,

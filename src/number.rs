@@ -211,16 +211,13 @@ impl NumberFormat {
     pub fn bare(&self, cell: &str) -> Option<String> {
         let value = crate::data::parse_number(cell)?;
         // Integers are exact as written; other numbers take the digits JavaScript writes.
+        // (An integer beyond 2^53 is exact here and rounded in a chart's tooltip, as
+        // JavaScript's numbers are.)
         let decimal = match cell.parse::<i64>() {
             Ok(_) => Decimal::parse(cell)?,
             Err(_) => Decimal::from_f64(value)?,
         };
         Some(self.write(decimal))
-    }
-
-    /// Like [`NumberFormat::bare`], for a number that is not a cell (a count, a size).
-    pub fn bare_f64(&self, value: f64) -> Option<String> {
-        Some(self.write(Decimal::from_f64(value)?))
     }
 
     /// The number in `cell` with its unit: `17.0%`, `US$ 294,000`, `671 billion parameters`.
@@ -232,8 +229,14 @@ impl NumberFormat {
         decimal.exponent += self.scale;
         let group = self.style != Style::Ungrouped;
         if self.style == Style::Compact {
+            // The word is chosen by the number as written without one: 999,999.6 with no
+            // decimals is 1,000,000, so 1 million.
+            let mut plain = decimal.clone();
+            if let Some(places) = self.digits {
+                plain.round(i32::from(places));
+            }
             for (index, &(power, word)) in WORDS.iter().enumerate() {
-                if decimal.integer_digits() <= power {
+                if plain.integer_digits() <= power {
                     continue;
                 }
                 let mut mantissa = decimal.clone();
@@ -285,7 +288,7 @@ pub fn with_unit(number: &str, unit: &str) -> String {
         "" => number.to_string(),
         "%" => format!("{number}%"),
         unit if unit.ends_with(['$', '€', '£', '¥']) => {
-            let space = if unit.chars().any(char::is_alphabetic) {
+            let space = if unit.chars().any(|c| c.is_ascii_alphabetic()) {
                 " "
             } else {
                 ""

@@ -25,7 +25,8 @@ pub struct Value {
     pub column: String,
     /// The cell exactly as written in the CSV.
     pub raw: String,
-    /// The cell formatted by its column (type, unit, digits).
+    /// The cell formatted by its column (type, unit, digits, format, scale) and the role's
+    /// display options.
     pub formatted: String,
     /// The filters, as written, for the link's title.
     pub filters: String,
@@ -79,13 +80,15 @@ fn words(text: &str) -> Result<Vec<(usize, String)>, Problem> {
 
 /// Applies one display option of a value role (`format=compact`, `scale=1e6`, `digits=1`)
 /// to `format`.
+fn option_hint() -> Option<String> {
+    Some(
+        "options are format=grouped|compact|ungrouped, scale=<a power of ten such as 1e6> and digits=<0 to 15>"
+            .to_string(),
+    )
+}
+
 fn option(format: &mut NumberFormat, at: usize, word: &str) -> Result<(), Problem> {
-    let hint = || {
-        Some(
-            "options are format=grouped|compact|ungrouped, scale=<a power of ten such as 1e6> and digits=<0 to 15>"
-                .to_string(),
-        )
-    };
+    let hint = option_hint;
     let Some((key, value)) = word.split_once('=') else {
         return Err(problem(
             at,
@@ -153,14 +156,32 @@ pub fn resolve(text: &str, registry: &Registry) -> Result<Value, Problem> {
             Some(format!("columns are {}", table.column_names())),
         )
     })?;
-    // Options follow a `|`: `| format=compact scale=1e6 digits=1`.
+    // Options follow a `|` after the column: `| format=compact scale=1e6 digits=1`.
     let bar = words
         .iter()
+        .skip(2)
         .position(|(_, w)| w == "|")
-        .unwrap_or(words.len());
+        .map_or(words.len(), |i| i + 2);
     let mut format = table.columns[column].number_format();
-    for (at, word) in words.get(bar + 1..).unwrap_or_default() {
-        option(&mut format, *at, word)?;
+    if let Some((at, _)) = words.get(bar) {
+        let options = &words[bar + 1..];
+        if options.is_empty() {
+            return Err(problem(
+                *at,
+                "no display option follows this `|`",
+                option_hint(),
+            ));
+        }
+        if !table.columns[column].kind.is_numeric() {
+            return Err(problem(
+                *at,
+                format!("column {column_name:?} holds text, which display options do not change"),
+                Some("display options apply to integer and number columns".to_string()),
+            ));
+        }
+        for (at, word) in options {
+            option(&mut format, *at, word)?;
+        }
     }
     let mut filters = Vec::new();
     for (at, word) in &words[2..bar] {

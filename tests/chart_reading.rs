@@ -63,12 +63,18 @@ fn texts(svg: &str) -> Vec<Text> {
         let Some(transform) = attr(tag, "transform") else {
             continue;
         };
+        // `translate(x y)`, or `matrix(a b c d e f)` for a rotated label, placed at (e, f).
         let numbers: Vec<f32> = transform
-            .trim_start_matches("translate(")
-            .trim_end_matches(')')
+            .split_once('(')
+            .map_or("", |(_, args)| args.trim_end_matches(')'))
             .split([' ', ','])
             .filter_map(|n| n.parse().ok())
             .collect();
+        let numbers = match (transform.starts_with("matrix("), numbers.len()) {
+            (true, 6) => numbers[4..].to_vec(),
+            (false, 1 | 2) if transform.starts_with("translate(") => numbers,
+            _ => panic!("a text placed by {transform:?}"),
+        };
         let px = attr(tag, "style")
             .and_then(|s| {
                 let at = s.find("font-size:")? + 10;
@@ -264,16 +270,52 @@ fn static_legends_name_every_series() {
             .any(|l| l.contains('/') && l.chars().all(|c| c.is_ascii_digit() || c == '/')),
         "a legend pager in a picture: {labels:?}"
     );
-    // Twelve colours, all different.
+    // Ten series, ten different colours; from the ninth on, more than a colour tells them
+    // apart: a dashed line, a striped bar, a striped slice.
+    for (id, series_or_slices) in [
+        ("ten", "series"),
+        ("ten-bars", "series"),
+        ("ten-slices", "slices"),
+    ] {
+        let option: Value =
+            serde_json::from_str(&read(&public.join(format!("figures/{id}/v1/option.json"))))
+                .unwrap();
+        let colours: Vec<String> = option["color"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_lowercase())
+            .collect();
+        let drawn = match series_or_slices {
+            "slices" => option["series"][0]["data"].as_array().unwrap().clone(),
+            _ => option["series"].as_array().unwrap().clone(),
+        };
+        assert_eq!(drawn.len(), 10, "{id}");
+        let distinct: BTreeSet<&String> = colours.iter().take(drawn.len()).collect();
+        assert_eq!(distinct.len(), 10, "{id}: {colours:?}");
+        for (index, item) in drawn.iter().enumerate() {
+            let marked =
+                item["lineStyle"]["type"] == "dashed" || item["itemStyle"]["decal"].is_object();
+            assert_eq!(marked, index >= 8, "{id}: item {index}: {item}");
+        }
+    }
+}
+
+#[test]
+fn a_directive_can_title_its_axes_and_give_the_unit() {
+    let dir = built();
+    let public = dir.path().join("public");
     let option: Value =
-        serde_json::from_str(&read(&public.join("figures/ten/v1/option.json"))).unwrap();
-    let colours: BTreeSet<String> = option["color"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().to_lowercase())
-        .collect();
-    assert!(colours.len() >= 12, "{colours:?}");
+        serde_json::from_str(&read(&public.join("figures/titled/v1/option.json"))).unwrap();
+    assert_eq!(option["xAxis"]["name"], "Model name");
+    assert_eq!(option["yAxis"]["name"], "Size (parameters)");
+    assert_eq!(option["series"][0]["name"], "Size");
+    assert_eq!(option["folio"]["tooltip"]["unit"], "parameters");
+    let page = read(&public.join("figures/titled/v1/index.html"));
+    assert!(page.contains(">Model name</th>") && page.contains(">Size (parameters)</th>"));
+    // The data file keeps the dataset's own column names.
+    let csv = read(&public.join("figures/titled/v1/data.csv"));
+    assert!(csv.starts_with("model,params\n"), "{csv}");
 }
 
 /// Every character of the report's data and prose can be drawn in a preview (DejaVu Sans, or

@@ -198,7 +198,7 @@ fn loads_the_real_owid_releases_and_reports_their_changes() {
     );
     // Counted in the two files: 1,130 rows of 38 columns each; the 60 rows of Czech Republic
     // are removed and come back as Czechia; 47 rows of the others were revised.
-    assert!(page.contains("1130 rows, 38 columns"), "{page}");
+    assert!(page.contains("1,130 rows, 38 columns"), "{page}");
     assert!(
         page.contains(": 60 rows added, 60 removed, 47 changed."),
         "{page}"

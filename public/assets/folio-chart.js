@@ -102,8 +102,10 @@ var folioNumber = (function () {
     d.exponent += format.scale || 0;
     var group = format.style !== "ungrouped";
     if (compact) {
+      // The word is chosen by the number as written without one (999,999.6 -> 1 million).
+      var plain = format.digits != null ? round(copy(d), format.digits) : d;
       for (var w = 0; w < WORDS.length; w++) {
-        if (integerDigits(d) <= WORDS[w][0]) continue;
+        if (integerDigits(plain) <= WORDS[w][0]) continue;
         var m = copy(d);
         m.exponent -= WORDS[w][0];
         m = round(m, compactPlaces(m, format));
@@ -143,8 +145,10 @@ var folioNumber = (function () {
     tick: function (value, format) {
       // Ticks are round numbers: no padding to the column's digits.
       var plain = { style: format.style, scale: format.scale || 0, digits: null };
-      var scaled = Math.abs(value) * Math.pow(10, plain.scale);
-      var number = bare(value, plain, scaled >= 1e6, true);
+      // From a million up, decided on the decimal digits (a float product could fall short).
+      var d = typeof value === "number" && isFinite(value) ? parse(String(value)) : null;
+      var large = d !== null && d.digits.length > 0 && d.digits.length + d.exponent + plain.scale > 6;
+      var number = bare(value, plain, large, true);
       if (number === null) return "";
       var unit = format.unit || "";
       return unit === "%" || /[$€£¥]$/.test(unit) ? withUnit(number, unit) : number;
@@ -166,10 +170,18 @@ var folioNumber = (function () {
         };
       });
       var tooltip = formats.tooltip;
+      var tooltipX = formats.tooltipX;
+      function one(value, format) {
+        return value === null || value === undefined || value === "-" ? "–" : api.text(Number(value), format);
+      }
       if (tooltip && option.tooltip) {
         option.tooltip.valueFormatter = function (value) {
-          if (Object.prototype.toString.call(value) === "[object Array]") value = value[value.length - 1];
-          return value === null || value === undefined || value === "-" ? "–" : api.text(Number(value), tooltip);
+          // A point on a time or value x axis is [x, y]: a number x is formatted too.
+          if (Object.prototype.toString.call(value) === "[object Array]") {
+            var y = one(value[value.length - 1], tooltip);
+            return tooltipX && value.length > 1 ? one(value[0], tooltipX) + ", " + y : y;
+          }
+          return one(value, tooltip);
         };
       }
       return option;
@@ -187,22 +199,45 @@ var folioNumber = (function () {
 // list (internal, but the build is vendored and pinned: vendor/echarts).
 function folioFit(chart) {
   "use strict";
-  var grids = chart.getOption().grid;
-  if (!grids || !grids.length) return;
-  var grid = grids[0];
-  var change = {};
+  var option = chart.getOption();
+  var grids = option.grid || [];
+  // Margins are worked out from the option's own, so that a resize can also narrow them.
+  if (!chart.__folioBase) {
+    chart.__folioBase = grids.length ? { top: grids[0].top, left: grids[0].left, right: grids[0].right } : {};
+  }
+  var base = chart.__folioBase;
   var bottom = 0;
   (chart._componentsViews || []).forEach(function (view) {
     if (!view || !view.__model || view.__model.mainType !== "legend") return;
     var box = view.group.getBoundingRect();
     bottom = Math.max(bottom, view.group.y + box.y + box.height);
   });
-  if (bottom) {
-    var top = Math.ceil(bottom) + 28;
-    if (grid.top !== top) change.top = top;
+  var pies = (option.series || []).filter(function (s) { return s.type === "pie"; });
+  if (!grids.length) {
+    // A pie sits below its legend, its labels kept inside the chart.
+    if (pies.length && bottom) {
+      var room = chart.getHeight() - bottom - 8;
+      var outer = Math.max(Math.min(room / 2 - 24, chart.getWidth() / 4), 40);
+      chart.setOption({
+        series: pies.map(function () {
+          return { center: ["50%", Math.round(bottom + 8 + room / 2)], radius: [Math.round(outer * 0.54), Math.round(outer)] };
+        })
+      });
+    }
+    return;
   }
+  var change = {};
+  if (bottom) change.top = Math.ceil(bottom) + 28;
+  else if (typeof base.top === "number") change.top = base.top;
   var width = chart.getWidth();
   var over = { left: 0, right: 0 };
+  // Measured as laid out with the base margins.
+  ["left", "right"].forEach(function (side) {
+    if (typeof base[side] === "number") change[side] = base[side];
+  });
+  if (["top", "left", "right"].some(function (k) { return change[k] !== undefined && change[k] !== grids[0][k]; })) {
+    chart.setOption({ grid: change });
+  }
   chart.getZr().storage.getDisplayList(true).forEach(function (el) {
     if ((el.type !== "tspan" && el.type !== "text") || el.ignore || el.invisible) return;
     var box = el.getBoundingRect().clone();
@@ -211,12 +246,9 @@ function folioFit(chart) {
     over.left = Math.max(over.left, -box.x);
     over.right = Math.max(over.right, box.x + box.width - width);
   });
+  var widen = {};
   ["left", "right"].forEach(function (side) {
-    if (over[side] > 0.5 && typeof grid[side] === "number") {
-      change[side] = grid[side] + Math.ceil(over[side]) + 2;
-    }
+    if (over[side] > 0.5 && typeof base[side] === "number") widen[side] = base[side] + Math.ceil(over[side]) + 2;
   });
-  if (change.top !== undefined || change.left !== undefined || change.right !== undefined) {
-    chart.setOption({ grid: change });
-  }
+  if (widen.left !== undefined || widen.right !== undefined) chart.setOption({ grid: widen });
 }

@@ -8,7 +8,9 @@
     "#D77FA1", "#44BB66", "#8877DD", "#CCCC55"];
 
   function drawCharts() {
-    if (typeof echarts === "undefined") return;
+    // folio-chart.js formats numbers and fits the layout; a theme that does not load it keeps
+    // the static charts.
+    if (typeof echarts === "undefined" || typeof folioNumber === "undefined" || typeof folioFit === "undefined") return;
     var scheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
     var charts = [];
     var scripts = document.querySelectorAll("script.folio-option");
@@ -29,8 +31,16 @@
       holder.appendChild(box);
       holder.classList.add("is-live");
       var entry = { box: box, base: base, holder: holder, chart: null };
+      try {
+        draw(entry, scheme && scheme.matches);
+      } catch (e) {
+        // Keep the static chart.
+        if (entry.chart) entry.chart.dispose();
+        holder.removeChild(box);
+        holder.classList.remove("is-live");
+        return;
+      }
       charts.push(entry);
-      draw(entry, scheme && scheme.matches);
     });
     if (!charts.length) return;
     window.addEventListener("resize", function () {

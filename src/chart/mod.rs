@@ -15,9 +15,7 @@ pub mod svg;
 use charming::Chart;
 use charming::component::{Aria, Axis, Grid, Legend};
 use charming::datatype::{CompositeValue, DataPoint, DataPointItem, NumericValue};
-use charming::element::{
-    AreaStyle, AxisType, LineStyle, LineStyleType, NameLocation, TextStyle, Tooltip, Trigger,
-};
+use charming::element::{AreaStyle, AxisType, NameLocation, TextStyle, Tooltip, Trigger};
 use charming::series::{Bar, Line, Pie, Scatter};
 
 use crate::data::{Column, ColumnType};
@@ -27,7 +25,7 @@ use crate::figure::{ChartType, Figure};
 const DOT_SIZE: f64 = 11.0;
 
 /// Beyond this many points a line is drawn without a marker per point.
-const DENSE_POINTS: usize = 60;
+pub const DENSE_POINTS: usize = 60;
 
 /// The rendering size of the static SVG, in pixels; it scales with the page.
 pub const WIDTH: u32 = 720;
@@ -47,8 +45,49 @@ const PALETTE: &[&str] = &[
 /// How many series (or slices) a chart may draw: one colour each.
 pub const COLOURS: usize = PALETTE.len();
 
-/// Series from this one on are drawn dashed (see [`PALETTE`]).
-const DASHED_FROM: usize = 8;
+/// Series from this one on are told apart by more than their colour (see [`PALETTE`]).
+const MARKED_FROM: usize = 8;
+
+/// Series (or pie slices) from [`MARKED_FROM`] on share a hue family with one of the first
+/// eight: lines and areas are drawn dashed, dots take another shape, bars and slices a
+/// pattern. (charming has no setters for decals, so this is set on the JSON.)
+fn mark_beyond_eight(option: &mut serde_json::Value) {
+    const SHAPES: [&str; 4] = ["diamond", "triangle", "rect", "pin"];
+    let Some(series) = option.get_mut("series").and_then(|s| s.as_array_mut()) else {
+        return;
+    };
+    let stripes = serde_json::json!({"decal": {"symbol": "rect", "dashArrayX": [1, 0], "dashArrayY": [3, 5], "rotation": 0.785, "color": "rgba(255, 255, 255, 0.6)"}});
+    for (index, series) in series.iter_mut().enumerate() {
+        let Some(series) = series.as_object_mut() else {
+            continue;
+        };
+        match series.get("type").and_then(|t| t.as_str()) {
+            Some("pie") => {
+                if let Some(slices) = series.get_mut("data").and_then(|d| d.as_array_mut()) {
+                    for slice in slices.iter_mut().skip(MARKED_FROM) {
+                        if let Some(slice) = slice.as_object_mut() {
+                            slice.insert("itemStyle".into(), stripes.clone());
+                        }
+                    }
+                }
+            }
+            _ if index < MARKED_FROM => {}
+            Some("line") => {
+                series.insert("lineStyle".into(), serde_json::json!({"type": "dashed"}));
+            }
+            Some("scatter") => {
+                series.insert(
+                    "symbol".into(),
+                    SHAPES[(index - MARKED_FROM) % SHAPES.len()].into(),
+                );
+            }
+            Some("bar") => {
+                series.insert("itemStyle".into(), stripes.clone());
+            }
+            _ => {}
+        }
+    }
+}
 
 /// The script that the browser and the static renderer both run on a chart's option:
 /// `folioNumber` (tick and tooltip formats, [`crate::number`]) and `folioFit`.
@@ -60,6 +99,7 @@ pub fn option(figure: &Figure) -> serde_json::Value {
     let mut option = serde_json::to_value(&chart).expect("a charming option serialises");
     label_every_category(&mut option);
     label_time_ends(&mut option);
+    mark_beyond_eight(&mut option);
     if let Some(object) = option.as_object_mut() {
         object.insert("folio".into(), number_formats(figure));
     }
@@ -270,6 +310,23 @@ fn value_axis(column: &Column) -> Axis {
     Axis::new().type_(AxisType::Value).name(axis_name(column))
 }
 
+/// The value axis's title: the directive's `y_title` (with the unit) when it names an axis
+/// of several y columns, else the first y column's.
+fn value_axis_name(figure: &Figure) -> String {
+    let column = &figure.table.columns[figure.first_y()];
+    match &figure.spec.y_title {
+        Some(title) if figure.end_y() - figure.first_y() > 1 => {
+            let mut titled = column.clone();
+            titled
+                .meta
+                .get_or_insert_with(|| crate::data::ColumnMeta::of(column.kind))
+                .label = title.clone();
+            axis_name(&titled)
+        }
+        _ => axis_name(column),
+    }
+}
+
 /// The number formats of a chart's value axes and tooltip, under the option's `folio` key,
 /// for `folioNumber.prepare` (templates/assets/folio-chart.js) to turn into formatters.
 fn number_formats(figure: &Figure) -> serde_json::Value {
@@ -281,9 +338,10 @@ fn number_formats(figure: &Figure) -> serde_json::Value {
         _ if figure.spec.horizontal && x_axis_kind(figure) == XAxis::Category => {
             (Some(y.clone()), None)
         }
-        _ => (x, Some(y.clone())),
+        _ => (x.clone(), Some(y.clone())),
     };
-    serde_json::json!({"xAxis": x_axis, "yAxis": y_axis, "tooltip": y})
+    // A scatter point's tooltip shows both coordinates.
+    serde_json::json!({"xAxis": x_axis, "yAxis": y_axis, "tooltip": y, "tooltipX": x})
 }
 
 fn build(figure: &Figure) -> Chart {
@@ -362,9 +420,10 @@ fn build(figure: &Figure) -> Chart {
     };
     // Bars and areas start at zero (their length is the value); a dot's position is its
     // value, so its axis is fitted to the data and small differences stay visible.
+    let y_axis = value_axis(y_column).name(value_axis_name(figure));
     let y_axis = match spec.kind {
-        ChartType::Dot => value_axis(y_column).scale(true),
-        _ => value_axis(y_column),
+        ChartType::Dot => y_axis.scale(true),
+        _ => y_axis,
     };
     // The horizontal axis is named in the middle, under its labels.
     let below = |axis: Axis| axis.name_location(NameLocation::Middle).name_gap(28);
@@ -381,7 +440,7 @@ fn build(figure: &Figure) -> Chart {
         chart.x_axis(below(x_axis)).y_axis(y_axis)
     };
 
-    for (index, (name, y, rows)) in series.into_iter().enumerate() {
+    for (name, y, rows) in series {
         let y_col = &table.columns[y];
         let data: Vec<DataPoint> = match x_kind {
             XAxis::Category => categories
@@ -411,14 +470,7 @@ fn build(figure: &Figure) -> Chart {
         // On a dense line a marker per point hides the line; the tooltip still finds them.
         let symbols = data.len() <= DENSE_POINTS;
         chart = match spec.kind {
-            ChartType::Line => {
-                let line = Line::new().name(name).show_symbol(symbols).data(data);
-                chart.series(if index >= DASHED_FROM {
-                    line.line_style(LineStyle::new().type_(LineStyleType::Dashed))
-                } else {
-                    line
-                })
-            }
+            ChartType::Line => chart.series(Line::new().name(name).show_symbol(symbols).data(data)),
             ChartType::Area => {
                 let line = Line::new()
                     .name(name)

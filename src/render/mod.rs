@@ -15,7 +15,7 @@ use crate::chart;
 use crate::check::{CheckedPage, Report, Resolved};
 use crate::config::Config;
 use crate::content::Page;
-use crate::data::{Changes, Dataset, Snapshot};
+use crate::data::{Dataset, Snapshot};
 use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::figure::FigureVersion;
@@ -381,8 +381,10 @@ struct VersionView<'a> {
     url: String,
     csv_url: String,
     sha256: &'a str,
-    size: u64,
-    rows: usize,
+    /// Bytes, written for readers (`1,234`).
+    size: String,
+    /// Rows, written for readers.
+    rows: String,
     columns: usize,
     retrieved: Option<&'a str>,
     published: Option<&'a str>,
@@ -400,7 +402,8 @@ struct SnapshotView<'a> {
     canonical: String,
     latest: &'a VersionView<'a>,
     preview: Preview,
-    changes: Option<Changes>,
+    /// [`crate::data::Changes`], with its counts also written for readers (`added_text`).
+    changes: Option<serde_json::Value>,
     jsonld: String,
 }
 
@@ -429,8 +432,8 @@ fn version_view<'a>(
             urls::snapshot_file(&dataset.name, &snapshot.version)
         ),
         sha256: &snapshot.sha256,
-        size: snapshot.size,
-        rows: snapshot.table.rows(),
+        size: crate::number::count(snapshot.size),
+        rows: crate::number::count(snapshot.table.rows() as u64),
         columns: snapshot.table.columns.len(),
         retrieved: meta
             .and_then(|m| m.retrieved.as_ref())
@@ -522,9 +525,19 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
             continue;
         };
         for (i, (snapshot, version)) in dataset.snapshots.iter().zip(&view.versions).enumerate() {
-            let changes = i
-                .checked_sub(1)
-                .map(|p| crate::data::diff(&dataset.snapshots[p], snapshot, &dataset.meta.key));
+            let changes = i.checked_sub(1).map(|p| {
+                let changes = crate::data::diff(&dataset.snapshots[p], snapshot, &dataset.meta.key);
+                // The counts as readers read them (`1,130`), beside the numbers.
+                let mut value = serde_json::to_value(&changes).expect("changes serialise");
+                for (key, n) in [
+                    ("added_text", changes.added),
+                    ("removed_text", changes.removed),
+                    ("changed_text", changes.changed),
+                ] {
+                    value[key] = crate::number::count(n as u64).into();
+                }
+                value
+            });
             let page = SnapshotView {
                 dataset: view,
                 version,
@@ -533,7 +546,7 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
                     "Version {} of {}: {} rows, SHA-256 {}.",
                     snapshot.version,
                     dataset.meta.title,
-                    snapshot.table.rows(),
+                    crate::number::count(snapshot.table.rows() as u64),
                     snapshot.sha256
                 ),
                 url: version.url.clone(),
