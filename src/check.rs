@@ -328,8 +328,16 @@ fn publish(
     let figure = &chart.figure;
     let id = &figure.spec.id;
     let spec = figure::canonical(&figure.spec);
-    match lock.figure_status(id, &spec, &figure.snapshot) {
-        lock::FigureStatus::Published(n) => n,
+    let columns = figure::columns(figure);
+    match lock.figure_status(id, &spec, &figure.snapshot, &columns) {
+        lock::FigureStatus::Published(n) => {
+            // An entry from before folio pinned columns gets them (not with --locked, which
+            // never writes the lock).
+            if !options.locked {
+                lock.pin_columns(id, &columns);
+            }
+            n
+        }
         lock::FigureStatus::Unpublished(n) if options.locked => {
             let source = pages[chart.place.page]
                 .body_source()
@@ -351,6 +359,7 @@ fn publish(
                 data: figure.snapshot.clone(),
                 sha256: figure.sha256.clone(),
                 spec,
+                columns: Some(columns),
             };
             let change = lock
                 .figure(id)
@@ -402,7 +411,22 @@ fn rebuild_archive(
                         ),
                     )]
                 })
-                .and_then(|spec| figure::resolve(spec, data, "", &source));
+                .and_then(|spec| figure::resolve(spec, data, "", &source))
+                .and_then(|mut figure| {
+                    // Shown with the columns as published, whatever dataset.toml says now.
+                    if let Some(pinned) = &version.columns {
+                        figure::pin_columns(&mut figure, pinned).map_err(|e| {
+                            vec![source.error_at(
+                                0,
+                                format!(
+                                    "figure {:?} version {} in folio.lock: {e}",
+                                    locked.id, version.number
+                                ),
+                            )]
+                        })?;
+                    }
+                    Ok(figure)
+                });
             match rebuilt {
                 Ok(figure) => archive.push(FigureVersion {
                     figure,

@@ -445,6 +445,49 @@ pub fn resolve(
     })
 }
 
+/// The plotted columns as `figure` shows them (each column's declaration, with its label
+/// resolved and the directive's titles and unit applied), as canonical JSON: what
+/// `folio.lock` pins with each version ([`crate::lock::LockedVersion::columns`]).
+pub fn columns(figure: &Figure) -> String {
+    let pinned: BTreeMap<&str, crate::data::ColumnMeta> = figure
+        .table
+        .columns
+        .iter()
+        .map(|column| {
+            let mut meta = column
+                .meta
+                .clone()
+                .unwrap_or_else(|| crate::data::ColumnMeta::of(column.kind));
+            meta.label = column.label().to_string();
+            (column.name.as_str(), meta)
+        })
+        .collect();
+    serde_json::to_string(&pinned).expect("column declarations serialise")
+}
+
+/// Shows `figure` with the columns a version pinned ([`columns`]), so that a published
+/// version looks as it did whatever `dataset.toml` says now. An error says what in the
+/// pinned text cannot be read or does not fit the snapshot.
+pub fn pin_columns(figure: &mut Figure, pinned: &str) -> Result<(), String> {
+    let pinned: BTreeMap<String, crate::data::ColumnMeta> =
+        serde_json::from_str(pinned).map_err(|e| format!("its columns cannot be read: {e}"))?;
+    for column in &mut figure.table.columns {
+        let Some(meta) = pinned.get(&column.name) else {
+            return Err(format!("its columns do not describe {:?}", column.name));
+        };
+        if meta.kind != column.kind {
+            return Err(format!(
+                "its columns describe {:?} as {}, but the snapshot's column is {}",
+                column.name,
+                meta.kind.name(),
+                column.kind.name()
+            ));
+        }
+        column.meta = Some(meta.clone());
+    }
+    Ok(())
+}
+
 /// Checks that a chart in the prose shows what it is about, beyond [`resolve`]'s checks of
 /// its keys against the data: at most [`crate::chart::COLOURS`] series or slices, so no two
 /// share a colour, one unit on its value axis, and no zero-based bars of values so close that the bars hide their

@@ -55,6 +55,12 @@ pub struct LockedVersion {
     pub sha256: String,
     /// The directive, as canonical JSON (keys sorted).
     pub spec: String,
+    /// The plotted columns as this version shows them (`dataset.toml`'s type, unit, digits,
+    /// label, format and scale, after the directive's own titles), as canonical JSON: a
+    /// version is rebuilt with them, so editing `dataset.toml` never changes what a
+    /// published version shows. Absent in entries written before folio pinned them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<String>,
 }
 
 impl LockedVersion {
@@ -82,6 +88,11 @@ impl LockedVersion {
         if !keys.is_empty() {
             let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
             parts.push(format!("the directive's {} changed", names.join(", ")));
+        }
+        if let (Some(old), Some(new)) = (&previous.columns, &self.columns)
+            && old != new
+        {
+            parts.push("the columns' description in dataset.toml changed".to_string());
         }
         if parts.is_empty() {
             "republished unchanged".to_string()
@@ -370,11 +381,36 @@ impl Lock {
     }
 
     /// Compares a figure of the prose with its latest published version.
-    pub fn figure_status(&self, id: &str, spec: &str, data: &str) -> FigureStatus {
+    /// `columns` is the figure's pinned column description ([`LockedVersion::columns`]); an
+    /// entry without one matches any.
+    pub fn figure_status(&self, id: &str, spec: &str, data: &str, columns: &str) -> FigureStatus {
         match self.figure(id).and_then(|f| f.version.last()) {
-            Some(v) if v.spec == spec && v.data == data => FigureStatus::Published(v.number),
+            Some(v)
+                if v.spec == spec
+                    && v.data == data
+                    && v.columns.as_deref().is_none_or(|c| c == columns) =>
+            {
+                FigureStatus::Published(v.number)
+            }
             Some(v) => FigureStatus::Unpublished(v.number + 1),
             None => FigureStatus::Unpublished(1),
+        }
+    }
+
+    /// Records the column description of figure `id`'s latest version when its entry has
+    /// none (written before folio pinned them). True when the lock changed.
+    pub fn pin_columns(&mut self, id: &str, columns: &str) -> bool {
+        match self
+            .figure
+            .iter_mut()
+            .find(|f| f.id == id)
+            .and_then(|f| f.version.last_mut())
+        {
+            Some(v) if v.columns.is_none() => {
+                v.columns = Some(columns.to_string());
+                true
+            }
+            _ => false,
         }
     }
 
@@ -620,6 +656,7 @@ mod tests {
                     sha256: "0".repeat(64),
                     spec: r#"{"data":"a@v1","id":"f","title":"T","type":"line","x":"x","y":"y"}"#
                         .into(),
+                    columns: Some(r#"{"x":{"type":"date"}}"#.into()),
                 }],
             }],
             snapshot: vec![LockedSnapshot {
@@ -640,12 +677,45 @@ mod tests {
             data: data.into(),
             sha256: String::new(),
             spec: spec.into(),
+            columns: Some("{}".into()),
         };
         let old = v("a@v1", r#"{"data":"a@v1","id":"f","title":"A"}"#);
         let new = v("a@v2", r#"{"data":"a@v2","id":"f","title":"B"}"#);
         assert_eq!(
             new.change_from(&old),
             "Data moved from a@v1 to a@v2; the directive's `title` changed"
+        );
+        let relabelled = LockedVersion {
+            columns: Some(r#"{"y":{"label":"Share"}}"#.into()),
+            ..old.clone()
+        };
+        assert_eq!(
+            relabelled.change_from(&old),
+            "The columns' description in dataset.toml changed"
+        );
+        // An entry written before columns were pinned matches whatever it is compared with.
+        let mut lock = Lock::default();
+        lock.publish_figure(
+            "f",
+            LockedVersion {
+                columns: None,
+                ..old.clone()
+            },
+        );
+        let spec = &old.spec;
+        assert_eq!(
+            lock.figure_status("f", spec, "a@v1", "{}"),
+            FigureStatus::Published(1)
+        );
+        assert!(lock.pin_columns("f", "{}"));
+        assert!(!lock.pin_columns("f", "{}"));
+        assert_eq!(
+            lock.figure_status("f", spec, "a@v1", "{}"),
+            FigureStatus::Published(1)
+        );
+        assert_eq!(
+            lock.figure_status("f", spec, "a@v1", "{\"y\":{}}"),
+            FigureStatus::Unpublished(2)
         );
     }
 }

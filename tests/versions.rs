@@ -168,3 +168,53 @@ fn changes_lists_every_publication_newest_first() {
     assert!(newer < older);
     assert!(page.contains("<a href=\"/figures/share/v2/\">Share of downloads (figure share, version 2)</a><br>Data moved from downloads@2025-11-27 to downloads@2025-12-09."));
 }
+
+#[test]
+fn a_changed_column_description_publishes_a_new_version_and_keeps_the_old_one() {
+    let dir = published_site();
+    let v1 = version_files(&dir, 1);
+    let page = read(&dir, "public/figures/share/v1/index.html");
+    // Shown in millions from now on: a published version must keep its numbers.
+    let meta = dir.path().join("data/downloads/dataset.toml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let edited = text.replacen(
+        "[columns.share]\n",
+        "[columns.share]\nlabel = \"Share\"\nscale = 1e6\n",
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&meta, edited).unwrap();
+    let locked = folio(dir.path(), &["build", "--locked"], &[LATER]);
+    assert!(
+        !locked.status.success(),
+        "--locked published a changed figure"
+    );
+    assert!(
+        stderr(&locked).contains("figure \"share\" differs from its published version 1"),
+        "{}",
+        stderr(&locked)
+    );
+    let output = folio(dir.path(), &["build"], &[LATER]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains(
+            "published figure share version 2: The columns' description in dataset.toml changed\n"
+        ),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(version_files(&dir, 1), v1, "version 1 changed");
+    let old = read(&dir, "public/figures/share/v1/index.html");
+    let table = |html: &str| {
+        html.split("<table")
+            .nth(1)
+            .and_then(|t| t.split("</table>").next())
+            .map(str::to_string)
+    };
+    assert!(table(&page).is_some());
+    assert_eq!(table(&old), table(&page), "version 1's table changed");
+    let new = read(&dir, "public/figures/share/v2/index.html");
+    assert!(new.contains(">Share (%)</th>"), "{new}");
+    // 17.1 (% with one digit), scaled by a million.
+    assert!(new.contains(">17,100,000.0<"), "{new}");
+}
