@@ -490,7 +490,8 @@ pub fn pin_columns(figure: &mut Figure, pinned: &str) -> Result<(), String> {
 
 /// Checks that a chart in the prose shows what it is about, beyond [`resolve`]'s checks of
 /// its keys against the data: at most [`crate::chart::COLOURS`] series or slices, so no two
-/// share a colour, one unit on its value axis, and no zero-based bars of values so close that the bars hide their
+/// share a colour, a glyph for every character of its title and labels, one unit on its
+/// value axis, and no zero-based bars of values so close that the bars hide their
 /// differences. Published versions are rebuilt from the lock without these checks: they
 /// were published as they are.
 pub fn check_legibility(figure: &Figure, body: &str, source: &Source<'_>) -> Vec<Diagnostic> {
@@ -525,6 +526,43 @@ pub fn check_legibility(figure: &Figure, body: &str, source: &Source<'_>) -> Vec
             ),
             "keep the ones the text is about with `where`, or group the rest in the data",
         ));
+    }
+    // The static image and the card draw the title and every label with the fonts folio
+    // embeds; a character none has would be an empty box.
+    let missing = |text: &str| {
+        text.chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .filter(|&c| !crate::chart::preview::has_glyph(c))
+            .collect::<std::collections::BTreeSet<char>>()
+    };
+    let mut labelled = vec![("title", missing(&spec.title))];
+    let text_columns = [("x", Some(0)), ("series", spec.series.as_ref().map(|_| 1))];
+    for (key, col) in text_columns {
+        if let Some(col) = col.filter(|&c| !table.columns[c].kind.is_numeric()) {
+            let chars = table
+                .rows
+                .iter()
+                .flat_map(|row| missing(&row[col]))
+                .collect();
+            labelled.push((key, chars));
+        }
+    }
+    for (key, chars) in labelled {
+        if !chars.is_empty() {
+            let listed: Vec<String> = chars
+                .iter()
+                .map(|c| format!("{c} (U+{:04X})", *c as u32))
+                .collect();
+            errors.push(error(
+                key,
+                format!(
+                    "the chart's image cannot draw {}: no font folio embeds has {}",
+                    listed.join(", "),
+                    if chars.len() == 1 { "it" } else { "them" }
+                ),
+                "folio draws Latin, Greek and Cyrillic (DejaVu Sans) and common Chinese (Noto Sans CJK SC): write the label without these characters",
+            ));
+        }
     }
     // One value axis shows one unit: y columns of different units would share its ticks.
     let units: std::collections::BTreeSet<&str> = (figure.first_y()..figure.end_y())
