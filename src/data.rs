@@ -73,7 +73,7 @@ pub fn parse_number(cell: &str) -> Option<f64> {
 }
 
 /// A column as described in `dataset.toml`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnMeta {
     /// The cells' type. Required.
@@ -120,6 +120,23 @@ impl ColumnMeta {
             scale: 0,
         }
     }
+}
+
+/// True when two column descriptions pinned for figure versions (JSON maps of column name to
+/// [`ColumnMeta`]) show the same: `description` is documentation, which a figure shows only
+/// through its label, so it is left out. False when either cannot be read.
+pub fn same_display(a: &str, b: &str) -> bool {
+    let read = |text: &str| {
+        serde_json::from_str::<BTreeMap<String, ColumnMeta>>(text)
+            .ok()
+            .map(|mut columns| {
+                for meta in columns.values_mut() {
+                    meta.description.clear();
+                }
+                columns
+            })
+    };
+    matches!((read(a), read(b)), (Some(a), Some(b)) if a == b)
 }
 
 /// True when `text` holds `words` between non-alphanumeric characters: the label

@@ -146,9 +146,25 @@ pub struct ChartSpec {
     /// beside a `unit` column). Default: the y column's unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The chart's text description, for readers who do not see it (its accessible
+    /// description and its image's alt text). Default: one generated from the data
+    /// ([`crate::chart::describe`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alt: Option<String>,
     /// Markdown shown under the chart. Default: none.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub caption: String,
+}
+
+impl Figure {
+    /// The figure's text description: the directive's `alt`, else one generated from the
+    /// rows it plots.
+    pub fn description(&self) -> String {
+        self.spec
+            .alt
+            .clone()
+            .unwrap_or_else(|| crate::chart::describe::describe(self))
+    }
 }
 
 /// The rows and columns a figure plots, with the cells exactly as written in the snapshot.
@@ -459,6 +475,8 @@ pub fn columns(figure: &Figure) -> String {
                 .clone()
                 .unwrap_or_else(|| crate::data::ColumnMeta::of(column.kind));
             meta.label = column.label().to_string();
+            // Documentation, shown through the label only ([`crate::data::same_display`]).
+            meta.description.clear();
             (column.name.as_str(), meta)
         })
         .collect();

@@ -90,7 +90,7 @@ impl LockedVersion {
             parts.push(format!("the directive's {} changed", names.join(", ")));
         }
         if let (Some(old), Some(new)) = (&previous.columns, &self.columns)
-            && old != new
+            && !crate::data::same_display(old, new)
         {
             parts.push("the columns' description in dataset.toml changed".to_string());
         }
@@ -388,7 +388,9 @@ impl Lock {
             Some(v)
                 if v.spec == spec
                     && v.data == data
-                    && v.columns.as_deref().is_none_or(|c| c == columns) =>
+                    && v.columns
+                        .as_deref()
+                        .is_none_or(|c| crate::data::same_display(c, columns)) =>
             {
                 FigureStatus::Published(v.number)
             }
@@ -686,11 +688,14 @@ mod tests {
             "Data moved from a@v1 to a@v2; the directive's `title` changed"
         );
         let relabelled = LockedVersion {
-            columns: Some(r#"{"y":{"label":"Share"}}"#.into()),
+            columns: Some(r#"{"y":{"type":"number","label":"Share"}}"#.into()),
             ..old.clone()
         };
         assert_eq!(
-            relabelled.change_from(&old),
+            relabelled.change_from(&LockedVersion {
+                columns: Some(r#"{"y":{"type":"number","label":"Part"}}"#.into()),
+                ..old.clone()
+            }),
             "The columns' description in dataset.toml changed"
         );
         // An entry written before columns were pinned matches whatever it is compared with.

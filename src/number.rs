@@ -18,8 +18,9 @@
 //!   of up to four significant digits in full, as sources round theirs), `93.2 billion`
 //!   (longer ones to three);
 //! - a unit ending in a currency sign (`$`, `€`, `£`, `¥`) goes before the number
-//!   (`US$ 294,000`, `$5`), `%` follows it closely (`17%`), any other unit follows after a
-//!   space (`671 billion parameters`).
+//!   (`US$ 294,000`, `$5`), and so does the currency of a unit such as `US$ billion`
+//!   (`US$ 600 billion`); `%` and `×` follow it closely (`17%`, `3.4×`); any other unit
+//!   follows after a space (`671 billion parameters`).
 
 use serde::{Deserialize, Serialize};
 
@@ -284,9 +285,15 @@ impl NumberFormat {
 
 /// Puts a unit beside a written number, by the rules in the module's docs.
 pub fn with_unit(number: &str, unit: &str) -> String {
+    // A currency with a scale word: US$ 600 billion.
+    if let Some((currency, words)) = unit.split_once(' ')
+        && currency.ends_with(['$', '€', '£', '¥'])
+    {
+        return format!("{} {words}", with_unit(number, currency));
+    }
     match unit {
         "" => number.to_string(),
-        "%" => format!("{number}%"),
+        "%" | "×" => format!("{number}{unit}"),
         unit if unit.ends_with(['$', '€', '£', '¥']) => {
             let space = if unit.chars().any(|c| c.is_ascii_alphabetic()) {
                 " "
@@ -420,6 +427,8 @@ mod tests {
         assert_eq!(with_unit("294,000", "US$"), "US$ 294,000");
         assert_eq!(with_unit("5", "$"), "$5");
         assert_eq!(with_unit("-5", "$"), "-$5");
+        assert_eq!(with_unit("600", "US$ billion"), "US$ 600 billion");
+        assert_eq!(with_unit("3.4", "×"), "3.4×");
         assert_eq!(
             with_unit("671", "billion parameters"),
             "671 billion parameters"
@@ -478,6 +487,8 @@ mod tests {
             format(Style::Compact, 9, None, "$"),
             format(Style::Ungrouped, 0, None, ""),
             format(Style::Grouped, -3, Some(2), "kg"),
+            format(Style::Grouped, 0, None, "US$ billion"),
+            format(Style::Grouped, 0, None, "×"),
         ];
         context.with(|ctx| {
             ctx.eval::<(), _>(crate::chart::CHART_JS).unwrap();

@@ -350,3 +350,41 @@ fn previews_can_draw_every_character_of_the_report() {
         folio::chart::preview::CARD_HEIGHT
     )));
 }
+
+/// Every figure has a text description generated from its data, used as its image's alt
+/// text and its accessible description; `alt` replaces it.
+#[test]
+fn figures_describe_their_data_in_words() {
+    let dir = built();
+    let public = dir.path().join("public");
+    let described = |id: &str| {
+        let option: Value =
+            serde_json::from_str(&read(&public.join(format!("figures/{id}/v1/option.json"))))
+                .unwrap();
+        let text = option["aria"]["label"]["description"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let page = read(&public.join(format!("figures/{id}/v1/index.html")));
+        assert!(
+            page.contains(&format!(
+                "alt=\"{} The data is in the table below.\"",
+                text.replace('&', "&amp;")
+            )),
+            "{id}: {text}"
+        );
+        text
+    };
+    assert_eq!(
+        described("sizes"),
+        "Bar chart of total parameters by the model. Highest: Beta model, 150 billion; Alpha model, 93.2 billion; Gamma model, 7 billion."
+    );
+    assert_eq!(
+        described("years"),
+        "Line chart of total parameters by year. Total parameters: from 93.2 billion in 2022 to 7 billion in 2024."
+    );
+    let ten = described("ten");
+    assert!(ten.starts_with("Line chart of downloads by month, one series per model. Qwen2.5-72B-Instruct: from 1,250 in 2025-01 to 1,750 in 2025-03;"), "{ten}");
+    assert!(ten.ends_with("; and 4 more."), "{ten}");
+    assert_eq!(described("titled"), "Three models; Beta is the largest.");
+}

@@ -126,7 +126,12 @@ var folioNumber = (function () {
 
   function withUnit(number, unit) {
     if (!unit) return number;
-    if (unit === "%") return number + "%";
+    // A currency with a scale word: US$ 600 billion.
+    var space = unit.indexOf(" ");
+    if (space > 0 && /[$€£¥]$/.test(unit.slice(0, space))) {
+      return withUnit(number, unit.slice(0, space)) + " " + unit.slice(space + 1);
+    }
+    if (unit === "%" || unit === "×") return number + unit;
     if (/[$€£¥]$/.test(unit)) {
       var space = /[A-Za-z]/.test(unit) ? " " : "";
       return number.charAt(0) === "-" ? "-" + unit + space + number.slice(1) : unit + space + number;
@@ -151,7 +156,7 @@ var folioNumber = (function () {
       var number = bare(value, plain, large, true);
       if (number === null) return "";
       var unit = format.unit || "";
-      return unit === "%" || /[$€£¥]$/.test(unit) ? withUnit(number, unit) : number;
+      return unit === "%" || unit === "×" || /[$€£¥]$/.test(unit) ? withUnit(number, unit) : number;
     },
     // Gives a chart option its number formatters. An ECharts option is JSON and formatters
     // are functions, so folio writes the formats under `option.folio`: {xAxis, yAxis,
@@ -179,7 +184,9 @@ var folioNumber = (function () {
           // A point on a time or value x axis is [x, y]: a number x is formatted too.
           if (Object.prototype.toString.call(value) === "[object Array]") {
             var y = one(value[value.length - 1], tooltip);
-            return tooltipX && value.length > 1 ? one(value[0], tooltipX) + ", " + y : y;
+            if (value.length < 2) return y;
+            if (typeof value[0] === "string") return value[0] + ", " + y;
+            return tooltipX ? one(value[0], tooltipX) + ", " + y : y;
           }
           return one(value, tooltip);
         };
@@ -251,4 +258,37 @@ function folioFit(chart) {
     if (over[side] > 0.5 && typeof base[side] === "number") widen[side] = base[side] + Math.ceil(over[side]) + 2;
   });
   if (widen.left !== undefined || widen.right !== undefined) chart.setOption({ grid: widen });
+}
+
+// folioNarrow: a chart on a phone (the browser only; the static image is drawn 720 px wide).
+// Fewer ticks on a horizontal value axis, so that their labels do not run together; long
+// category names and legend entries broken onto lines within the width; a vertical axis's
+// title shortened with an ellipsis rather than cut by the edge (the full title heads the
+// data table).
+function folioNarrow(option, width) {
+  "use strict";
+  var axes = function (key) {
+    var axis = option[key];
+    return axis ? (Object.prototype.toString.call(axis) === "[object Array]" ? axis : [axis]) : [];
+  };
+  axes("xAxis").forEach(function (axis) {
+    if (axis.type === "value" || axis.type === "time") axis.splitNumber = 3;
+  });
+  axes("yAxis").forEach(function (axis) {
+    if (axis.type === "category") {
+      axis.axisLabel = axis.axisLabel || {};
+      axis.axisLabel.width = Math.round(width * 0.3);
+      axis.axisLabel.overflow = "break";
+    }
+    if (axis.name) {
+      axis.nameTextStyle = axis.nameTextStyle || {};
+      axis.nameTextStyle.width = width - 70;
+      axis.nameTextStyle.overflow = "truncate";
+    }
+  });
+  if (option.legend) {
+    option.legend.itemGap = 6;
+    option.legend.textStyle = { width: width - 60, overflow: "break" };
+  }
+  return option;
 }

@@ -3,6 +3,11 @@
 (function () {
   "use strict";
 
+  // Below this width, in pixels, a chart is laid out for a phone (folioNarrow).
+  var NARROW = 480;
+  // The least height, in pixels, of a plot under its legend.
+  var MIN_PLOT = 160;
+
   // Colours for dark mode: the same hues as the light palette, lighter for contrast.
   var DARK_PALETTE = ["#56B4E9", "#F28E2B", "#2EC4A0", "#E8A3CB", "#9FD8FB", "#F0C94A", "#FFFFFF", "#BBBBBB",
     "#D77FA1", "#44BB66", "#8877DD", "#CCCC55"];
@@ -10,7 +15,7 @@
   function drawCharts() {
     // folio-chart.js formats numbers and fits the layout; a theme that does not load it keeps
     // the static charts.
-    if (typeof echarts === "undefined" || typeof folioNumber === "undefined" || typeof folioFit === "undefined") return;
+    if (typeof echarts === "undefined" || typeof folioNumber === "undefined" || typeof folioFit === "undefined" || typeof folioNarrow === "undefined") return;
     var scheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
     var charts = [];
     var scripts = document.querySelectorAll("script.folio-option");
@@ -45,6 +50,12 @@
     if (!charts.length) return;
     window.addEventListener("resize", function () {
       charts.forEach(function (c) {
+        // Crossing the phone width lays the chart out afresh.
+        if ((c.box.clientWidth < NARROW) !== c.narrow) {
+          c.box.style.height = "";
+          draw(c, scheme && scheme.matches);
+          return;
+        }
         c.chart.resize();
         folioFit(c.chart);
       });
@@ -62,8 +73,25 @@
     option.backgroundColor = "transparent";
     if (dark) option.color = DARK_PALETTE;
     folioNumber.prepare(option);
+    var width = entry.box.clientWidth;
+    entry.narrow = width < NARROW;
+    if (width && entry.narrow) folioNarrow(option, width);
     entry.chart = echarts.init(entry.box, dark ? "dark" : null, { renderer: "svg" });
     entry.chart.setOption(option);
+    folioFit(entry.chart);
+    grow(entry);
+  }
+
+  // A legend of many rows on a phone leaves little room for the plot: the chart grows
+  // taller until the plot has MIN_PLOT pixels.
+  function grow(entry) {
+    var grid = (entry.chart.getOption().grid || [])[0];
+    if (!grid || typeof grid.top !== "number") return;
+    var height = entry.chart.getHeight();
+    var plot = height - grid.top - (typeof grid.bottom === "number" ? grid.bottom : 60) - 30;
+    if (plot >= MIN_PLOT) return;
+    entry.box.style.height = Math.ceil(height + MIN_PLOT - plot) + "px";
+    entry.chart.resize();
     folioFit(entry.chart);
   }
 

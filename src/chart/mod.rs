@@ -9,6 +9,7 @@
 //! column gives a value axis for scatter charts and a category axis otherwise (so years do
 //! not get thousands separators).
 
+pub mod describe;
 pub mod preview;
 pub mod svg;
 
@@ -102,6 +103,11 @@ pub fn option(figure: &Figure) -> serde_json::Value {
     mark_beyond_eight(&mut option);
     if let Some(object) = option.as_object_mut() {
         object.insert("folio".into(), number_formats(figure));
+        // The description screen readers announce (ECharts' aria label).
+        object.insert(
+            "aria".into(),
+            serde_json::json!({"enabled": true, "label": {"description": figure.description()}}),
+        );
     }
     option
 }
@@ -228,6 +234,33 @@ fn number(column: &Column, cell: &str) -> Option<NumericValue> {
     })
 }
 
+/// For dates given to the day, the months that hold them: the first day of the first one's
+/// month and of the month after the last one, as `YYYY-MM-DD`. A time axis over days ends
+/// there, on labelled month boundaries: ending on the dates themselves, its end labels read
+/// "18" and "6" (days of months it did not name). `None` for dates by month or year, whose
+/// ends are labelled as they are.
+fn month_bounds(dates: &[String]) -> Option<(String, String)> {
+    let parsed: Vec<(i32, u32, u32)> = dates
+        .iter()
+        .filter_map(|d| crate::names::parse_date(d))
+        .collect();
+    if !parsed.iter().any(|&(_, _, day)| day != 0) {
+        return None;
+    }
+    let (y0, m0, _) = *parsed.iter().min()?;
+    let (y1, m1, _) = *parsed.iter().max()?;
+    let month = |m: u32| m.max(1);
+    let (y2, m2) = if month(m1) == 12 {
+        (y1 + 1, 1)
+    } else {
+        (y1, month(m1) + 1)
+    };
+    Some((
+        format!("{y0:04}-{:02}-01", month(m0)),
+        format!("{y2:04}-{m2:02}-01"),
+    ))
+}
+
 /// How the x column is laid out.
 #[derive(Clone, Copy, PartialEq)]
 enum XAxis {
@@ -250,7 +283,13 @@ fn x_axis_kind(figure: &Figure) -> XAxis {
 fn series_rows(figure: &Figure) -> Vec<(String, usize, Vec<usize>)> {
     let table = &figure.table;
     let first_y = figure.first_y();
-    match figure.spec.series {
+    // A series without a single value would only be a name in the legend (its rows are
+    // still in the data table).
+    let drawn = |(_, y, rows): &(String, usize, Vec<usize>)| {
+        rows.iter()
+            .any(|&r| crate::data::parse_number(&table.rows[r][*y]).is_some())
+    };
+    let all: Vec<(String, usize, Vec<usize>)> = match figure.spec.series {
         Some(_) => {
             let mut names: Vec<String> = Vec::new();
             for row in &table.rows {
@@ -277,7 +316,8 @@ fn series_rows(figure: &Figure) -> Vec<(String, usize, Vec<usize>)> {
                 )
             })
             .collect(),
-    }
+    };
+    all.into_iter().filter(drawn).collect()
 }
 
 /// The smallest tick step that suits dates given by year (`YYYY`), month or day, in
@@ -300,7 +340,7 @@ fn date_step(dates: &[String]) -> f64 {
 /// percentage or a currency is on every tick label instead ([`crate::number`]).
 fn axis_name(column: &Column) -> String {
     let unit = column.unit();
-    if unit == "%" || unit.ends_with(['$', '€', '£', '¥']) {
+    if unit == "%" || unit == "×" || unit.ends_with(['$', '€', '£', '¥']) {
         return column.label().to_string();
     }
     column.heading()
@@ -381,8 +421,11 @@ fn build(figure: &Figure) -> Chart {
                 ))
             })
             .collect();
+        // The legend names the slices: labels around the pie, longer than the room beside
+        // it, overlapped and were cut on a phone. The tooltip gives each slice's value.
         return chart.series(
             Pie::new()
+                .label(charming::element::Label::new().show(false))
                 .name(y_column.label().to_string())
                 .radius(vec!["35%", "65%"])
                 .center(vec!["50%", "55%"])
@@ -412,10 +455,16 @@ fn build(figure: &Figure) -> Chart {
             .type_(AxisType::Category)
             .name(axis_name(x_column))
             .data(categories.clone()),
-        XAxis::Time => Axis::new()
-            .type_(AxisType::Time)
-            .name(axis_name(x_column))
-            .min_interval(date_step(&categories)),
+        XAxis::Time => {
+            let axis = Axis::new()
+                .type_(AxisType::Time)
+                .name(axis_name(x_column))
+                .min_interval(date_step(&categories));
+            match month_bounds(&categories) {
+                Some((first, last)) => axis.min(first).max(last),
+                None => axis,
+            }
+        }
         XAxis::Value => value_axis(x_column).scale(true),
     };
     // Bars and areas start at zero (their length is the value); a dot's position is its
@@ -463,7 +512,12 @@ fn build(figure: &Figure) -> Chart {
                         _ => CompositeValue::String(table.rows[r][0].clone()),
                     };
                     let value = CompositeValue::OptionalNumber(number(y_col, &table.rows[r][y]));
-                    DataPoint::Value(CompositeValue::Array(vec![x, value]))
+                    let point = CompositeValue::Array(vec![x, value]);
+                    // A `label` column names each point in its tooltip.
+                    match figure.label(r) {
+                        Some(label) => DataPoint::Item(DataPointItem::new(point).name(label)),
+                        None => DataPoint::Value(point),
+                    }
                 })
                 .collect(),
         };

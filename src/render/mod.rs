@@ -618,6 +618,8 @@ struct FigureView {
     csv_url: String,
     option_url: String,
     option_json: String,
+    /// The text description: alt text of the static image, label of the live chart.
+    description: String,
     width: u32,
     height: u32,
     table: TableView,
@@ -695,6 +697,7 @@ fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
         csv_url: file(FigureFile::Csv),
         option_url: file(FigureFile::Option),
         option_json: chart::embeddable_json(option),
+        description: figure.description(),
         width: chart::WIDTH,
         height: chart::HEIGHT,
         table: TableView {
