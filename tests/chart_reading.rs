@@ -388,3 +388,33 @@ fn figures_describe_their_data_in_words() {
     assert!(ten.ends_with("; and 4 more."), "{ten}");
     assert_eq!(described("titled"), "Three models; Beta is the largest.");
 }
+
+/// Two charts that differ only in their Chinese labels give different previews: the labels
+/// are drawn, not replaced by empty boxes.
+#[test]
+fn previews_draw_chinese_labels() {
+    let dir = built();
+    let public = dir.path().join("public");
+    let file = |id: &str, name: &str| {
+        std::fs::read(public.join(format!("figures/{id}/v1/{name}"))).unwrap()
+    };
+    let (one, two) = (
+        read(&public.join("figures/labs-one/v1/figure.svg")),
+        read(&public.join("figures/labs-two/v1/figure.svg")),
+    );
+    // The same chart but for the labs' names.
+    let unnamed = |svg: &str, names: [&str; 2]| {
+        names
+            .iter()
+            .fold(svg.to_string(), |s, n| s.replace(n, "LAB"))
+    };
+    assert_eq!(
+        unnamed(&one, ["深度求索", "月之暗面"]),
+        unnamed(&two, ["通义千问", "智谱华章"])
+    );
+    assert_ne!(one, two);
+    assert_ne!(
+        file("labs-one", "preview.png"),
+        file("labs-two", "preview.png")
+    );
+}
