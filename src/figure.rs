@@ -49,6 +49,57 @@ impl ChartType {
     }
 }
 
+/// How series are stacked: `stacked = true | false | "percent"`. Written in canonical specs
+/// as the directive wrote it, so `true` keeps the canonical form it had before percentages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Stacked {
+    /// `true` or `false`.
+    Flag(bool),
+    /// `"percent"`: each x's values as shares of their sum, stacked to 100%.
+    Mode(StackMode),
+}
+
+/// The stacking modes named by a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StackMode {
+    /// Shares of each x's sum, in percent.
+    Percent,
+}
+
+impl Default for Stacked {
+    fn default() -> Self {
+        Stacked::Flag(false)
+    }
+}
+
+impl Stacked {
+    /// True when series are stacked, as values or as percentages.
+    pub fn is_on(self) -> bool {
+        self != Stacked::Flag(false)
+    }
+
+    fn is_off(&self) -> bool {
+        !self.is_on()
+    }
+
+    /// True for `stacked = "percent"`.
+    pub fn is_percent(self) -> bool {
+        self == Stacked::Mode(StackMode::Percent)
+    }
+}
+
+/// A value axis's scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scale {
+    /// Equal steps for equal differences (the default).
+    Linear,
+    /// Equal steps for equal ratios; every plotted value must be above zero.
+    Log,
+}
+
 /// One value or a list of them.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
@@ -122,9 +173,13 @@ pub struct ChartSpec {
     /// A column to order rows by; `-column` orders descending. Default: the file's order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-    /// Stacks the series (bar and area). Default: false.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub stacked: bool,
+    /// Stacks the series (bar and area): `true`, or `"percent"` to show each x's values as
+    /// shares of their sum. Default: false.
+    #[serde(default, skip_serializing_if = "Stacked::is_off")]
+    pub stacked: Stacked,
+    /// The value axis's scale: `"linear"` or `"log"`. Default: linear.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Scale>,
     /// Draws bars or dots horizontally, categories down the vertical axis (bar, dot).
     /// Default: false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -373,6 +428,27 @@ pub fn resolve(
             )]);
         }
     }
+    // A log scale shows only values above zero: a zero or a negative value is named by its
+    // line.
+    if spec.scale == Some(Scale::Log) {
+        for &row in &rows {
+            for &y in &ys {
+                let cell = table.cell(row, y);
+                if crate::data::parse_number(cell).is_some_and(|v| v <= 0.0) {
+                    return Err(vec![error(
+                        "scale",
+                        format!(
+                            "a log scale cannot show {} = {cell} (line {} of {})",
+                            table.columns[y].name,
+                            snapshot.line_of(row),
+                            snapshot.path.display()
+                        ),
+                        Some("leave the row out with `where`, or use a linear scale".to_string()),
+                    )]);
+                }
+            }
+        }
+    }
     // On a category or time axis, and in a pie, each series has one value per x.
     if spec.kind != ChartType::Scatter {
         let mut seen = std::collections::HashMap::new();
@@ -600,7 +676,7 @@ pub fn check_legibility(figure: &Figure, body: &str, source: &Source<'_>) -> Vec
             "plot columns of one unit together, in one chart each, or give the chart its `unit`",
         ));
     }
-    if spec.kind == ChartType::Bar && !spec.stacked {
+    if spec.kind == ChartType::Bar && !spec.stacked.is_on() {
         let values: Vec<f64> = table
             .rows
             .iter()
@@ -685,12 +761,32 @@ fn check_types(
         }
         _ => {}
     }
-    if spec.stacked && !matches!(spec.kind, ChartType::Bar | ChartType::Area) {
+    if spec.stacked.is_on() && !matches!(spec.kind, ChartType::Bar | ChartType::Area) {
         errors.push(error(
             "stacked",
             format!("a {} chart cannot be stacked", spec.kind.name()),
             Some("`stacked` applies to bar and area charts".to_string()),
         ));
+    }
+    if spec.scale == Some(Scale::Log) {
+        let why = match spec.kind {
+            ChartType::Bar | ChartType::Area => Some(
+                "a bar or an area shows a value by its length, which a log scale does not keep",
+            ),
+            ChartType::Pie => Some("a pie has no value axis"),
+            _ if spec.stacked.is_on() => Some("stacked values add up, which a log scale hides"),
+            _ => None,
+        };
+        if let Some(why) = why {
+            errors.push(error(
+                "scale",
+                format!(
+                    "a {} chart cannot have a log scale: {why}",
+                    spec.kind.name()
+                ),
+                Some("a log scale suits line, dot and scatter charts".to_string()),
+            ));
+        }
     }
     if spec.horizontal && !matches!(spec.kind, ChartType::Bar | ChartType::Dot) {
         errors.push(error(

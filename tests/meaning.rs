@@ -96,6 +96,32 @@ fn chart_options_follow_the_rules_a_reader_relies_on() {
     assert_eq!(dots["series"][0]["type"], "scatter");
     assert_eq!(dots["series"][0]["data"], serde_json::json!([10.5, 12.0]));
     assert_ne!(ranked["xAxis"]["scale"], true);
+    // A percent stack: each month's values as shares that add up to 100; the raw values
+    // stay for the tooltip.
+    let shares = option(dir, "shares");
+    assert_eq!(shares["yAxis"]["max"], 100);
+    let column = |i: usize| -> Vec<f64> {
+        shares["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["data"][i].as_f64())
+            .collect()
+    };
+    for month in [0, 2] {
+        let total: f64 = column(month).iter().sum();
+        assert!((total - 100.0).abs() < 1e-9, "month {month}: {total}");
+    }
+    // February lacks the United States: its total is unknown, so both shares are gaps
+    // (China is not 100%).
+    assert!(column(1).is_empty(), "{:?}", column(1));
+    assert_eq!(
+        shares["folio"]["raw"][0],
+        serde_json::json!(["100", "150", "200"])
+    );
+    assert_eq!(shares["folio"]["yAxis"]["unit"], "%");
+    // A log scale.
+    assert_eq!(option(dir, "logline")["yAxis"]["type"], "log");
 }
 
 #[test]
@@ -161,7 +187,9 @@ fn json_ld_describes_the_report_its_figures_and_each_dataset_version() {
     assert_eq!(report["name"], "Charts");
     assert_eq!(report["url"], "https://example.org/charts/");
     let parts = report["hasPart"].as_array().unwrap();
-    let ids = ["trend", "stack", "area", "mix", "scatter", "ranked", "dots"];
+    let ids = [
+        "trend", "stack", "area", "mix", "scatter", "ranked", "dots", "shares", "logline",
+    ];
     assert_eq!(parts.len(), ids.len());
     for (part, id) in parts.iter().zip(ids) {
         assert_eq!(

@@ -23,9 +23,11 @@ pub fn describe(figure: &Figure) -> String {
     let y = &table.columns[figure.first_y()];
     let kind = match spec.kind {
         ChartType::Line => "Line chart",
-        ChartType::Bar if spec.stacked => "Stacked bar chart",
+        ChartType::Bar if spec.stacked.is_percent() => "100% stacked bar chart",
+        ChartType::Bar if spec.stacked.is_on() => "Stacked bar chart",
         ChartType::Bar => "Bar chart",
-        ChartType::Area if spec.stacked => "Stacked area chart",
+        ChartType::Area if spec.stacked.is_percent() => "100% stacked area chart",
+        ChartType::Area if spec.stacked.is_on() => "Stacked area chart",
         ChartType::Area => "Area chart",
         ChartType::Pie => "Pie chart",
         ChartType::Scatter => "Scatter plot",

@@ -261,6 +261,17 @@ fn month_bounds(dates: &[String]) -> Option<(String, String)> {
     ))
 }
 
+/// The distinct x values of a figure, in the order of its rows.
+fn categories(figure: &Figure) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for row in &figure.table.rows {
+        if !seen.contains(&row[0]) {
+            seen.push(row[0].clone());
+        }
+    }
+    seen
+}
+
 /// How the x column is laid out.
 #[derive(Clone, Copy, PartialEq)]
 enum XAxis {
@@ -380,8 +391,46 @@ fn number_formats(figure: &Figure) -> serde_json::Value {
         }
         _ => (x.clone(), Some(y.clone())),
     };
+    // The axis of a percent stack shows shares; its tooltip gives each value and its share.
+    let share = crate::number::NumberFormat {
+        unit: "%".to_string(),
+        digits: Some(1),
+        ..Default::default()
+    };
+    let (x_axis, y_axis) = match figure.spec.stacked.is_percent() {
+        true if x_axis.is_some() && y_axis.is_none() => (Some(share.clone()), None),
+        true => (x_axis, Some(share.clone())),
+        false => (x_axis, y_axis),
+    };
+    let raw: Option<Vec<Vec<Option<String>>>> = figure.spec.stacked.is_percent().then(|| {
+        let categories = categories(figure);
+        series_rows(figure)
+            .iter()
+            .map(|(_, col, rows)| match x_axis_kind(figure) {
+                XAxis::Category => categories
+                    .iter()
+                    .map(|c| {
+                        rows.iter()
+                            .find(|&&r| &table.rows[r][0] == c)
+                            .map(|&r| table.rows[r][*col].clone())
+                    })
+                    .collect(),
+                _ => rows
+                    .iter()
+                    .map(|&r| Some(table.rows[r][*col].clone()))
+                    .collect(),
+            })
+            .collect()
+    });
     // A scatter point's tooltip shows both coordinates.
-    serde_json::json!({"xAxis": x_axis, "yAxis": y_axis, "tooltip": y, "tooltipX": x})
+    serde_json::json!({
+        "xAxis": x_axis,
+        "yAxis": y_axis,
+        "tooltip": y,
+        "tooltipX": x,
+        "share": raw.as_ref().map(|_| share),
+        "raw": raw
+    })
 }
 
 fn build(figure: &Figure) -> Chart {
@@ -434,15 +483,7 @@ fn build(figure: &Figure) -> Chart {
     }
 
     let x_kind = x_axis_kind(figure);
-    let categories: Vec<String> = {
-        let mut seen = Vec::new();
-        for row in &table.rows {
-            if !seen.contains(&row[0]) {
-                seen.push(row[0].clone());
-            }
-        }
-        seen
-    };
+    let categories = categories(figure);
     let grid = Grid::new()
         .left(12)
         .right(24)
@@ -474,6 +515,18 @@ fn build(figure: &Figure) -> Chart {
         ChartType::Dot => y_axis.scale(true),
         _ => y_axis,
     };
+    let y_axis = match spec.scale {
+        Some(crate::figure::Scale::Log) => y_axis.type_(AxisType::Log),
+        _ => y_axis,
+    };
+    // Shares stack to 100%; the axis says what they are shares of.
+    let y_axis = if spec.stacked.is_percent() {
+        y_axis
+            .max(100)
+            .name(format!("{}, share of each total", value_axis_name(figure)))
+    } else {
+        y_axis
+    };
     // The horizontal axis is named in the middle, under its labels.
     let below = |axis: Axis| axis.name_location(NameLocation::Middle).name_gap(28);
     chart = if spec.horizontal && x_kind == XAxis::Category {
@@ -489,6 +542,39 @@ fn build(figure: &Figure) -> Chart {
         chart.x_axis(below(x_axis)).y_axis(y_axis)
     };
 
+    // `stacked = "percent"`: each value as a share of its x's total, in percent.
+    // An x where a series has no value has no known total: its shares are gaps, not a
+    // share of what happens to be there.
+    let totals: std::collections::HashMap<&str, f64> = if spec.stacked.is_percent() {
+        let mut sums: std::collections::HashMap<&str, (f64, usize)> =
+            std::collections::HashMap::new();
+        for (_, y, rows) in &series {
+            for &r in rows {
+                if let Some(v) = crate::data::parse_number(&table.rows[r][*y]) {
+                    let sum = sums.entry(table.rows[r][0].as_str()).or_insert((0.0, 0));
+                    sum.0 += v;
+                    sum.1 += 1;
+                }
+            }
+        }
+        sums.into_iter()
+            .filter(|(_, (_, n))| *n == series.len())
+            .map(|(x, (total, _))| (x, total))
+            .collect()
+    } else {
+        std::collections::HashMap::new()
+    };
+    let shown = |x: &str, value: Option<NumericValue>| -> Option<NumericValue> {
+        if !spec.stacked.is_percent() {
+            return value;
+        }
+        let v = match value? {
+            NumericValue::Integer(n) => n as f64,
+            NumericValue::Float(f) => f,
+        };
+        let total = totals.get(x).copied()?;
+        (total != 0.0).then(|| NumericValue::Float(v / total * 100.0))
+    };
     for (name, y, rows) in series {
         let y_col = &table.columns[y];
         let data: Vec<DataPoint> = match x_kind {
@@ -499,7 +585,7 @@ fn build(figure: &Figure) -> Chart {
                         .iter()
                         .find(|&&r| &table.rows[r][0] == category)
                         .and_then(|&r| number(y_col, &table.rows[r][y]));
-                    DataPoint::Value(CompositeValue::OptionalNumber(value))
+                    DataPoint::Value(CompositeValue::OptionalNumber(shown(category, value)))
                 })
                 .collect(),
             XAxis::Time | XAxis::Value => rows
@@ -511,7 +597,10 @@ fn build(figure: &Figure) -> Chart {
                         }
                         _ => CompositeValue::String(table.rows[r][0].clone()),
                     };
-                    let value = CompositeValue::OptionalNumber(number(y_col, &table.rows[r][y]));
+                    let value = CompositeValue::OptionalNumber(shown(
+                        &table.rows[r][0],
+                        number(y_col, &table.rows[r][y]),
+                    ));
                     let point = CompositeValue::Array(vec![x, value]);
                     // A `label` column names each point in its tooltip.
                     match figure.label(r) {
@@ -531,7 +620,7 @@ fn build(figure: &Figure) -> Chart {
                     .show_symbol(symbols)
                     .area_style(AreaStyle::new())
                     .data(data);
-                chart.series(if spec.stacked {
+                chart.series(if spec.stacked.is_on() {
                     line.stack("total")
                 } else {
                     line
@@ -539,7 +628,7 @@ fn build(figure: &Figure) -> Chart {
             }
             ChartType::Bar => {
                 let bar = Bar::new().name(name).data(data);
-                chart.series(if spec.stacked {
+                chart.series(if spec.stacked.is_on() {
                     bar.stack("total")
                 } else {
                     bar

@@ -179,7 +179,23 @@ var folioNumber = (function () {
       function one(value, format) {
         return value === null || value === undefined || value === "-" ? "–" : api.text(Number(value), format);
       }
-      if (tooltip && option.tooltip) {
+      // A percent stack: each series' value and its share of the x's total.
+      if (formats.raw && formats.share && option.tooltip) {
+        var encode = typeof echarts !== "undefined" ? echarts.format.encodeHTML : String;
+        option.tooltip.formatter = function (params) {
+          var list = Object.prototype.toString.call(params) === "[object Array]" ? params : [params];
+          var head = list.length && list[0].axisValueLabel ? encode(list[0].axisValueLabel) + "<br>" : "";
+          return head + list.map(function (p) {
+            var cells = formats.raw[p.seriesIndex] || [];
+            var cell = cells[p.dataIndex];
+            var value = cell === null || cell === undefined || cell === "" ? "–" : api.text(Number(cell), tooltip);
+            var share = Object.prototype.toString.call(p.value) === "[object Array]" ? p.value[p.value.length - 1] : p.value;
+            var shareText = share === null || share === undefined ? "–" : api.text(Number(share), formats.share);
+            return p.marker + encode(p.seriesName) + ": " + value + " (" + shareText + ")";
+          }).join("<br>");
+        };
+      }
+      if (tooltip && option.tooltip && !option.tooltip.formatter) {
         option.tooltip.valueFormatter = function (value) {
           // A point on a time or value x axis is [x, y]: a number x is formatted too.
           if (Object.prototype.toString.call(value) === "[object Array]") {
