@@ -90,6 +90,47 @@ impl Stacked {
     }
 }
 
+/// A reference mark of a chart: a line where only `x` or `y` is given, a band where it is a
+/// pair, a note at a point where both are given.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mark {
+    /// A category, a date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) or a number on the x axis, or two
+    /// for a band. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x: Option<OneOrMany<MarkValue>>,
+    /// A value on the value axis, or two for a band. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<OneOrMany<f64>>,
+    /// What the mark means, written beside it. Required.
+    pub label: String,
+}
+
+/// A mark's place on an x axis: a category or date as text, or a number.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum MarkValue {
+    /// A number on a value axis (or a category written as a number, such as a year).
+    Number(f64),
+    /// A category or a date.
+    Text(String),
+}
+
+impl MarkValue {
+    /// The value as the x column's cells write it.
+    pub fn text(&self) -> String {
+        match self {
+            MarkValue::Number(n) => crate::number::NumberFormat {
+                style: crate::number::Style::Ungrouped,
+                ..Default::default()
+            }
+            .bare(&format!("{n}"))
+            .unwrap_or_default(),
+            MarkValue::Text(t) => t.clone(),
+        }
+    }
+}
+
 /// A value axis's scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -201,6 +242,11 @@ pub struct ChartSpec {
     /// beside a `unit` column). Default: the y column's unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// Reference marks: lines at a value or a date, bands between two, notes at a point,
+    /// e.g. `[{ y = 50, label = "parity" }, { x = "2023-10", label = "H800 barred" }]`.
+    /// Each is checked against its axis. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<Mark>,
     /// The chart's text description, for readers who do not see it (its accessible
     /// description and its image's alt text). Default: one generated from the data
     /// ([`crate::chart::describe`]).
@@ -427,6 +473,10 @@ pub fn resolve(
                 ),
             )]);
         }
+    }
+    errors.extend(check_marks(&spec, table, x, &rows, &error));
+    if !errors.is_empty() {
+        return Err(errors);
     }
     // A log scale shows only values above zero: a zero or a negative value is named by its
     // line.
@@ -706,6 +756,129 @@ pub fn check_legibility(figure: &Figure, body: &str, source: &Source<'_>) -> Vec
 
 /// Bars whose values all lie within this fraction of the longest hide their differences.
 const HIDDEN: f64 = 0.05;
+
+/// Checks each mark against its axis: a pair is in order, a `y` is a number (above zero on
+/// a log scale), an `x` is one of the categories, a date of a time axis within its data, or a
+/// number of a value axis; a pie has no axes.
+fn check_marks(
+    spec: &ChartSpec,
+    table: &crate::data::Table,
+    x: usize,
+    rows: &[usize],
+    error: &dyn Fn(&str, String, Option<String>) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    if spec.marks.is_empty() {
+        return errors;
+    }
+    if spec.kind == ChartType::Pie {
+        errors.push(error(
+            "marks",
+            "a pie chart has no axes to mark".to_string(),
+            None,
+        ));
+        return errors;
+    }
+    let x_kind = table.columns[x].kind;
+    let time = x_kind == ColumnType::Date
+        && matches!(
+            spec.kind,
+            ChartType::Line | ChartType::Area | ChartType::Scatter
+        );
+    let value_x = spec.kind == ChartType::Scatter && x_kind.is_numeric();
+    let cells: Vec<&str> = rows.iter().map(|&r| table.cell(r, x)).collect();
+    let dates: Vec<(i32, u32, u32)> = cells
+        .iter()
+        .filter_map(|c| crate::names::parse_date(c))
+        .collect();
+    let (first, last) = (dates.iter().min(), dates.iter().max());
+    for (i, mark) in spec.marks.iter().enumerate() {
+        let at = format!("mark {} ({:?})", i + 1, mark.label);
+        let mut fault = |message: String, hint: Option<String>| {
+            errors.push(error("marks", format!("{at}: {message}"), hint))
+        };
+        if mark.label.trim().is_empty() {
+            fault(
+                "its label is empty".to_string(),
+                Some("say what the mark means".to_string()),
+            );
+        }
+        if mark.x.is_none() && mark.y.is_none() {
+            fault(
+                "it has neither x nor y".to_string(),
+                Some("give `x`, `y`, or both for a note at a point".to_string()),
+            );
+        }
+        let pair = |n: usize| n == 1 || n == 2;
+        if let Some(y) = &mark.y {
+            let ys = y.to_vec();
+            if !pair(ys.len()) || ys.iter().any(|v| !v.is_finite()) {
+                fault("`y` is a value or a pair of values".to_string(), None);
+            } else if spec.scale == Some(Scale::Log) && ys.iter().any(|&v| v <= 0.0) {
+                fault(
+                    "a log scale cannot show a value at or below zero".to_string(),
+                    None,
+                );
+            } else if ys.len() == 2 && ys[0] >= ys[1] {
+                fault("a band's values go from low to high".to_string(), None);
+            }
+        }
+        if let Some(xv) = &mark.x {
+            let xs = xv.to_vec();
+            if !pair(xs.len()) {
+                fault("`x` is a value or a pair of values".to_string(), None);
+                continue;
+            }
+            for value in &xs {
+                let text = value.text();
+                if value_x {
+                    if !matches!(value, MarkValue::Number(_)) {
+                        fault(format!("{text:?} is not a number of the x axis"), None);
+                    }
+                } else if time {
+                    match crate::names::parse_date(&text) {
+                        None => fault(
+                            format!("{text:?} is not a date"),
+                            Some("write YYYY, YYYY-MM or YYYY-MM-DD".to_string()),
+                        ),
+                        Some(d)
+                            if first.is_some_and(|f| d < *f) || last.is_some_and(|l| d > *l) =>
+                        {
+                            fault(
+                                format!(
+                                    "{text:?} is outside the dates the chart shows ({} to {})",
+                                    cells.iter().min().unwrap_or(&""),
+                                    cells.iter().max().unwrap_or(&"")
+                                ),
+                                None,
+                            )
+                        }
+                        Some(_) => {}
+                    }
+                } else if !cells.contains(&text.as_str()) {
+                    let mut shown: Vec<&str> = cells.clone();
+                    shown.dedup();
+                    fault(
+                        format!("{text:?} is not one of the chart's {}", spec.x),
+                        Some(format!("categories are {}", shown.join(", "))),
+                    );
+                }
+            }
+            if xs.len() == 2 && time {
+                let (a, b) = (
+                    crate::names::parse_date(&xs[0].text()),
+                    crate::names::parse_date(&xs[1].text()),
+                );
+                if let (Some(a), Some(b)) = (a, b)
+                    && a >= b
+                {
+                    fault("a band's dates go from early to late".to_string(), None);
+                }
+            }
+        }
+    }
+    errors
+}
 
 fn check_types(
     spec: &ChartSpec,

@@ -45,6 +45,8 @@ fn figure_files(public: &Path, name: &str) -> Vec<std::path::PathBuf> {
 struct Text {
     x: f32,
     y: f32,
+    /// The direction the text runs in: (1, 0) unless rotated.
+    direction: (f32, f32),
     anchor: String,
     px: f32,
     text: String,
@@ -70,9 +72,9 @@ fn texts(svg: &str) -> Vec<Text> {
             .split([' ', ','])
             .filter_map(|n| n.parse().ok())
             .collect();
-        let numbers = match (transform.starts_with("matrix("), numbers.len()) {
-            (true, 6) => numbers[4..].to_vec(),
-            (false, 1 | 2) if transform.starts_with("translate(") => numbers,
+        let (numbers, direction) = match (transform.starts_with("matrix("), numbers.len()) {
+            (true, 6) => (numbers[4..].to_vec(), (numbers[0], numbers[1])),
+            (false, 1 | 2) if transform.starts_with("translate(") => (numbers, (1.0, 0.0)),
             _ => panic!("a text placed by {transform:?}"),
         };
         let px = attr(tag, "style")
@@ -85,6 +87,7 @@ fn texts(svg: &str) -> Vec<Text> {
             x: numbers[0],
             y: numbers.get(1).copied().unwrap_or(0.0)
                 + attr(tag, "y").and_then(|y| y.parse().ok()).unwrap_or(0.0),
+            direction,
             anchor: attr(tag, "text-anchor").unwrap_or_else(|| "start".into()),
             px,
             text: text
@@ -221,18 +224,28 @@ fn assert_no_text_is_cut(public: &Path) {
     for path in figure_files(public, "figure.svg") {
         for text in texts(&read(&path)) {
             let w = folio::chart::preview::text_width(&text.text, text.px);
-            let left = match text.anchor.as_str() {
-                "middle" => text.x - w / 2.0,
-                "end" => text.x - w,
-                _ => text.x,
+            // Where the text starts and ends along its direction (rotated labels run up).
+            let start = match text.anchor.as_str() {
+                "middle" => -w / 2.0,
+                "end" => -w,
+                _ => 0.0,
             };
-            let (top, bottom) = (text.y - text.px / 2.0, text.y + text.px / 2.0);
+            let (dx, dy) = text.direction;
+            let ends = [start, start + w].map(|t| (text.x + dx * t, text.y + dy * t));
+            // Half the line's height across the direction.
+            let (nx, ny) = (-dy * text.px / 2.0, dx * text.px / 2.0);
+            let corners: Vec<(f32, f32)> = ends
+                .iter()
+                .flat_map(|&(x, y)| [(x + nx, y + ny), (x - nx, y - ny)])
+                .collect();
+            let inside = corners
+                .iter()
+                .all(|&(x, y)| x >= -0.5 && x <= width + 0.5 && y >= -0.5 && y <= height + 0.5);
             assert!(
-                left >= -0.5 && left + w <= width + 0.5 && top >= -0.5 && bottom <= height + 0.5,
-                "{}: {:?} spans x {left:.1}..{:.1}, y {top:.1}..{bottom:.1}, outside {width} x {height}",
+                inside,
+                "{}: {:?} has corners {corners:?}, outside {width} x {height}",
                 path.display(),
                 text.text,
-                left + w
             );
         }
     }

@@ -122,6 +122,27 @@ fn chart_options_follow_the_rules_a_reader_relies_on() {
     assert_eq!(shares["folio"]["yAxis"]["unit"], "%");
     // A log scale.
     assert_eq!(option(dir, "logline")["yAxis"]["type"], "log");
+    // Marks: lines at a value and at a date, a band between two dates, a note at a point,
+    // each labelled, and named in the text description.
+    let marked = option(dir, "marked");
+    let first = &marked["series"][0];
+    assert_eq!(first["markLine"]["data"][0]["yAxis"], 12.0);
+    assert_eq!(
+        first["markLine"]["data"][0]["label"]["formatter"],
+        "twelve percent"
+    );
+    assert_eq!(first["markLine"]["data"][1]["xAxis"], "2025-02");
+    assert_eq!(first["markArea"]["data"][0][0]["xAxis"], "2025-01");
+    assert_eq!(first["markArea"]["data"][0][1]["xAxis"], "2025-02");
+    assert_eq!(
+        first["markPoint"]["data"][0]["coord"],
+        serde_json::json!(["2025-03", 14.2])
+    );
+    let description = marked["aria"]["label"]["description"].as_str().unwrap();
+    assert!(
+        description.ends_with("Marked: twelve percent at 12.0%; a change of method at 2025-02; first release at 2025-01 to 2025-02; a peak at 2025-03, 14.2%."),
+        "{description}"
+    );
 }
 
 #[test]
@@ -188,7 +209,7 @@ fn json_ld_describes_the_report_its_figures_and_each_dataset_version() {
     assert_eq!(report["url"], "https://example.org/charts/");
     let parts = report["hasPart"].as_array().unwrap();
     let ids = [
-        "trend", "stack", "area", "mix", "scatter", "ranked", "dots", "shares", "logline",
+        "trend", "stack", "area", "mix", "scatter", "ranked", "dots", "shares", "logline", "marked",
     ];
     assert_eq!(parts.len(), ids.len());
     for (part, id) in parts.iter().zip(ids) {

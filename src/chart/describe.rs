@@ -166,6 +166,31 @@ pub fn describe(figure: &Figure) -> String {
             }
         }
     }
+    if !spec.marks.is_empty() {
+        let marks: Vec<String> = spec
+            .marks
+            .iter()
+            .map(|m| {
+                let xs: Vec<String> =
+                    m.x.iter()
+                        .flat_map(|x| x.to_vec())
+                        .map(|v| v.text())
+                        .collect();
+                let ys: Vec<String> =
+                    m.y.iter()
+                        .flat_map(|y| y.to_vec())
+                        .map(|v| y.format(&format!("{v}")))
+                        .collect();
+                let at = match (xs.is_empty(), ys.is_empty()) {
+                    (false, false) => format!("{}, {}", xs.join(" to "), ys.join(" to ")),
+                    (false, true) => xs.join(" to "),
+                    _ => ys.join(" to "),
+                };
+                format!("{} at {at}", m.label)
+            })
+            .collect();
+        text.push_str(&format!(" Marked: {}.", marks.join("; ")));
+    }
     text
 }
 

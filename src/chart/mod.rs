@@ -101,6 +101,7 @@ pub fn option(figure: &Figure) -> serde_json::Value {
     label_every_category(&mut option);
     label_time_ends(&mut option);
     mark_beyond_eight(&mut option);
+    draw_marks(&mut option, figure);
     if let Some(object) = option.as_object_mut() {
         object.insert("folio".into(), number_formats(figure));
         // The description screen readers announce (ECharts' aria label).
@@ -161,6 +162,94 @@ fn label_every_category(option: &mut serde_json::Value) {
         label.insert("width".into(), width.into());
         label.insert("overflow".into(), "break".into());
         label.insert("lineHeight".into(), LABEL_LINE.into());
+    }
+}
+
+/// The colour of reference marks: dark grey, apart from the series' colours.
+const MARK_COLOUR: &str = "#555555";
+
+/// Draws the directive's `marks` on the first series (ECharts' markLine, markArea and
+/// markPoint): a line at an x or a y, a band between two, a note at a point. The value
+/// (`y`) is on the horizontal axis of horizontal charts. (charming's builders for these are
+/// not used: the JSON is built here, next to the rules that place it.)
+fn draw_marks(option: &mut serde_json::Value, figure: &Figure) {
+    use serde_json::{Value, json};
+    let spec = &figure.spec;
+    if spec.marks.is_empty() {
+        return;
+    }
+    let swapped = spec.horizontal && x_axis_kind(figure) == XAxis::Category;
+    let (x_key, y_key) = if swapped {
+        ("yAxis", "xAxis")
+    } else {
+        ("xAxis", "yAxis")
+    };
+    let x_value = |v: &crate::figure::MarkValue| match v {
+        crate::figure::MarkValue::Number(n) if x_axis_kind(figure) == XAxis::Value => json!(n),
+        other => json!(other.text()),
+    };
+    let label = |text: &str, position: &str| json!({"show": true, "formatter": text.replace('{', "(").replace('}', ")"), "position": position, "color": MARK_COLOUR});
+    let (mut lines, mut areas, mut points) = (Vec::new(), Vec::new(), Vec::new());
+    for mark in &spec.marks {
+        let xs: Vec<Value> = mark
+            .x
+            .as_ref()
+            .map(|x| x.to_vec().iter().map(x_value).collect())
+            .unwrap_or_default();
+        let ys: Vec<Value> = mark
+            .y
+            .as_ref()
+            .map(|y| y.to_vec().into_iter().map(|v| json!(v)).collect())
+            .unwrap_or_default();
+        match (xs.as_slice(), ys.as_slice()) {
+            ([x], [y]) => points.push(json!({
+                "coord": if swapped { json!([y, x]) } else { json!([x, y]) },
+                "value": mark.label,
+                "label": label(&mark.label, "top"),
+            })),
+            ([x], []) => lines.push(json!({x_key: x, "label": label(&mark.label, "insideEndTop")})),
+            ([], [y]) => lines.push(json!({y_key: y, "label": label(&mark.label, "insideEndTop")})),
+            ([a, b], []) => areas.push(json!([{x_key: a, "name": mark.label, "label": label(&mark.label, "insideTop")}, {x_key: b}])),
+            ([], [a, b]) => areas.push(json!([{y_key: a, "name": mark.label, "label": label(&mark.label, "insideTop")}, {y_key: b}])),
+            _ => {}
+        }
+    }
+    let Some(first) = option
+        .get_mut("series")
+        .and_then(|s| s.get_mut(0))
+        .and_then(|s| s.as_object_mut())
+    else {
+        return;
+    };
+    if !lines.is_empty() {
+        first.insert(
+            "markLine".into(),
+            json!({
+                "silent": true, "symbol": "none",
+                "lineStyle": {"color": MARK_COLOUR, "type": "dashed", "width": 1},
+                "data": lines,
+            }),
+        );
+    }
+    if !areas.is_empty() {
+        first.insert(
+            "markArea".into(),
+            json!({
+                "silent": true,
+                "itemStyle": {"color": "rgba(120, 120, 120, 0.12)"},
+                "data": areas,
+            }),
+        );
+    }
+    if !points.is_empty() {
+        first.insert(
+            "markPoint".into(),
+            json!({
+                "silent": true, "symbol": "circle", "symbolSize": 6,
+                "itemStyle": {"color": MARK_COLOUR},
+                "data": points,
+            }),
+        );
     }
 }
 

@@ -22,8 +22,10 @@ use crate::memo::Memo;
 /// and components folio uses, built by `vendor/echarts/build.mjs`.
 pub const ECHARTS_JS: &[u8] = include_bytes!("../../vendor/echarts/echarts.min.js");
 
-/// Its file name in a site, with ECharts' version (a test checks it against the script).
-pub const ECHARTS_FILE: &str = "echarts-5.5.1-folio.min.js";
+/// Its file name in a site: ECharts' version and the first 8 hex digits of the script's
+/// SHA-256, so that a rebuilt script gets a new address and no reader's cache serves the
+/// old one under it (a test checks both against the script).
+pub const ECHARTS_FILE: &str = "echarts-5.5.1-folio-2752a1b5.min.js";
 
 const RENDER_JS: &str = r#"
 (function (optionJson, width, height) {
@@ -294,13 +296,23 @@ mod tests {
     #[test]
     fn names_the_echarts_version_it_serves() {
         let banner = std::str::from_utf8(&ECHARTS_JS[..200]).unwrap_or_default();
-        let version = ECHARTS_FILE
+        let (version, hash) = ECHARTS_FILE
             .strip_prefix("echarts-")
-            .and_then(|rest| rest.strip_suffix("-folio.min.js"))
+            .and_then(|rest| rest.strip_suffix(".min.js"))
+            .and_then(|rest| rest.split_once("-folio-"))
             .unwrap();
         assert!(
             banner.starts_with(&format!("/*! Apache ECharts {version} ")),
             "{banner}"
+        );
+        let digest: String = Sha256::digest(ECHARTS_JS)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            hash,
+            &digest[..8],
+            "rename ECHARTS_FILE after rebuilding the script"
         );
     }
 
