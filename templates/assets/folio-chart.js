@@ -280,31 +280,40 @@ function folioFit(chart) {
 // Fewer ticks on a horizontal value axis, so that their labels do not run together; long
 // category names and legend entries broken onto lines within the width; a vertical axis's
 // title shortened with an ellipsis rather than cut by the edge (the full title heads the
-// data table).
+// data table); tooltips kept inside the chart.
 function folioNarrow(option, width) {
   "use strict";
   var axes = function (key) {
     var axis = option[key];
     return axis ? (Object.prototype.toString.call(axis) === "[object Array]" ? axis : [axis]) : [];
   };
+  // Wrapped lines get an explicit height: ECharts measures one from a CJK character, which a
+  // system without CJK fonts makes tiny, and the lines then overprint.
   axes("xAxis").forEach(function (axis) {
-    if (axis.type === "value" || axis.type === "time") axis.splitNumber = 3;
+    if (axis.type === "value" || axis.type === "time") {
+      axis.splitNumber = 3;
+      axis.axisLabel = axis.axisLabel || {};
+      axis.axisLabel.hideOverlap = true;
+    }
   });
   axes("yAxis").forEach(function (axis) {
     if (axis.type === "category") {
       axis.axisLabel = axis.axisLabel || {};
       axis.axisLabel.width = Math.round(width * 0.3);
       axis.axisLabel.overflow = "break";
+      axis.axisLabel.lineHeight = 14;
     }
-    if (axis.name) {
-      axis.nameTextStyle = axis.nameTextStyle || {};
-      axis.nameTextStyle.width = width - 70;
-      axis.nameTextStyle.overflow = "truncate";
-    }
+    if (axis.name) axis.nameTruncate = { maxWidth: width - 70, ellipsis: "…" };
   });
   if (option.legend) {
     option.legend.itemGap = 6;
-    option.legend.textStyle = { width: width - 60, overflow: "break" };
+    option.legend.textStyle = { width: width - 60, overflow: "break", lineHeight: 14 };
+  }
+  // A tooltip stays inside the chart and wraps its lines there, instead of running past the
+  // chart's edge, which cuts it.
+  if (option.tooltip) {
+    option.tooltip.confine = true;
+    option.tooltip.extraCssText = "max-width: " + (width - 16) + "px; white-space: normal;";
   }
   return option;
 }
