@@ -122,6 +122,15 @@ fn chart_options_follow_the_rules_a_reader_relies_on() {
     assert_eq!(shares["folio"]["yAxis"]["unit"], "%");
     // A log scale.
     assert_eq!(option(dir, "logline")["yAxis"]["type"], "log");
+    // Dots of two series: a dumbbell joins each month's pair, and only where both are known.
+    let dumbbell = option(dir, "dumbbell");
+    assert_eq!(
+        dumbbell["series"][1]["markLine"]["data"],
+        serde_json::json!([
+            [{"coord": [10.5, "2025-01"]}, {"coord": [12.0, "2025-01"]}],
+            [{"coord": [14.2, "2025-03"]}, {"coord": [12.9, "2025-03"]}]
+        ])
+    );
     // Marks: lines at a value and at a date, a band between two dates, a note at a point,
     // each labelled, and named in the text description.
     let marked = option(dir, "marked");
@@ -209,7 +218,8 @@ fn json_ld_describes_the_report_its_figures_and_each_dataset_version() {
     assert_eq!(report["url"], "https://example.org/charts/");
     let parts = report["hasPart"].as_array().unwrap();
     let ids = [
-        "trend", "stack", "area", "mix", "scatter", "ranked", "dots", "shares", "logline", "marked",
+        "trend", "stack", "area", "mix", "scatter", "ranked", "dots", "shares", "logline",
+        "marked", "dumbbell",
     ];
     assert_eq!(parts.len(), ids.len());
     for (part, id) in parts.iter().zip(ids) {

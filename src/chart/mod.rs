@@ -101,6 +101,7 @@ pub fn option(figure: &Figure) -> serde_json::Value {
     label_every_category(&mut option);
     label_time_ends(&mut option);
     mark_beyond_eight(&mut option);
+    join_dumbbells(&mut option, figure);
     draw_marks(&mut option, figure);
     if let Some(object) = option.as_object_mut() {
         object.insert("folio".into(), number_formats(figure));
@@ -162,6 +163,59 @@ fn label_every_category(option: &mut serde_json::Value) {
         label.insert("width".into(), width.into());
         label.insert("overflow".into(), "break".into());
         label.insert("lineHeight".into(), LABEL_LINE.into());
+    }
+}
+
+/// A dot chart of two series is a dumbbell: a grey bar joins each category's two dots, so
+/// the gap between them reads at a glance. Drawn as line marks of the second series (the
+/// first carries the directive's `marks`).
+fn join_dumbbells(option: &mut serde_json::Value, figure: &Figure) {
+    use serde_json::json;
+    if figure.spec.kind != ChartType::Dot {
+        return;
+    }
+    let series = series_rows(figure);
+    let [(_, y, a), (_, _, b)] = series.as_slice() else {
+        return;
+    };
+    let table = &figure.table;
+    let swapped = figure.spec.horizontal;
+    let value = |rows: &[usize], category: &str| {
+        rows.iter()
+            .find(|&&r| table.rows[r][0] == category)
+            .and_then(|&r| crate::data::parse_number(&table.rows[r][*y]))
+    };
+    let pairs: Vec<serde_json::Value> = categories(figure)
+        .iter()
+        .filter_map(|category| {
+            let (from, to) = (value(a, category)?, value(b, category)?);
+            let at = |v: f64| {
+                if swapped {
+                    json!([v, category])
+                } else {
+                    json!([category, v])
+                }
+            };
+            Some(json!([{"coord": at(from)}, {"coord": at(to)}]))
+        })
+        .collect();
+    let Some(second) = option
+        .get_mut("series")
+        .and_then(|s| s.get_mut(1))
+        .and_then(|s| s.as_object_mut())
+    else {
+        return;
+    };
+    if !pairs.is_empty() {
+        second.insert(
+            "markLine".into(),
+            json!({
+                "silent": true, "symbol": "none",
+                "label": {"show": false},
+                "lineStyle": {"color": "#bbbbbb", "type": "solid", "width": 3},
+                "data": pairs,
+            }),
+        );
     }
 }
 
