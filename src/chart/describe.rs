@@ -83,40 +83,16 @@ pub fn describe(figure: &Figure) -> String {
         }
         // Series along an axis: where each starts and ends.
         _ if spec.kind != ChartType::Scatter => {
-            let series: Vec<(String, usize, Vec<&Vec<String>>)> = match spec.series {
-                Some(_) => {
-                    let mut names: Vec<&str> = Vec::new();
-                    for row in &table.rows {
-                        if !names.contains(&row[1].as_str()) {
-                            names.push(&row[1]);
-                        }
-                    }
-                    names
-                        .into_iter()
-                        .map(|name| {
-                            let rows = table.rows.iter().filter(|r| r[1] == name).collect();
-                            (name.to_string(), figure.first_y(), rows)
-                        })
-                        .collect()
-                }
-                None => (figure.first_y()..figure.end_y())
-                    .map(|c| {
-                        (
-                            table.columns[c].label().to_string(),
-                            c,
-                            table.rows.iter().collect(),
-                        )
-                    })
-                    .collect(),
-            };
+            let series = super::series_rows(figure);
             // Along a time axis a series goes from its first value to its last; across
             // categories, each category is named with its value.
             let along = x.kind == crate::data::ColumnType::Date;
             let items: Vec<String> = series
                 .iter()
                 .filter_map(|(name, col, rows)| {
-                    let shown: Vec<&&Vec<String>> = rows
+                    let shown: Vec<&Vec<String>> = rows
                         .iter()
+                        .map(|&r| &table.rows[r])
                         .filter(|row| parse_number(&row[*col]).is_some())
                         .collect();
                     let (first, last) = (shown.first()?, shown.last()?);
