@@ -48,10 +48,13 @@ static SALT: LazyLock<[u8; 32]> = LazyLock::new(|| {
         source: "A source".into(),
         report: "A report".into(),
     };
-    hasher.update(crate::chart::preview::card_svg("<svg/>", &sample).as_bytes());
+    hasher.update(
+        crate::chart::preview::card_svg("<svg/>", crate::chart::HEIGHT, &sample).as_bytes(),
+    );
     hasher.update(dejavu::sans::regular());
     hasher.update(dejavu::sans::bold());
     hasher.update(crate::chart::preview::CJK_FONT);
+    hasher.update(crate::chart::geo::GEO_JSON);
     hasher.finalize().into()
 });
 

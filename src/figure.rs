@@ -33,6 +33,12 @@ pub enum ChartType {
     /// values whose differences are small beside their size (ratings, prices). Vertical or
     /// horizontal.
     Dot,
+    /// Events on a date axis, one row each, named by the `label` column and grouped in lanes
+    /// by `series`: its labels never overlap, however close the dates.
+    Timeline,
+    /// A world choropleth: `x` names countries (ISO 3166-1 alpha-3 codes or names), `y` is
+    /// the value that shades each ([`crate::chart::geo`]).
+    Map,
 }
 
 impl ChartType {
@@ -45,6 +51,8 @@ impl ChartType {
             ChartType::Pie => "pie",
             ChartType::Scatter => "scatter",
             ChartType::Dot => "dot",
+            ChartType::Timeline => "timeline",
+            ChartType::Map => "map",
         }
     }
 }
@@ -141,6 +149,16 @@ pub enum Scale {
     Log,
 }
 
+/// How the panels of a faceted chart share their scales.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FacetScales {
+    /// Every panel has the same axes, so panels compare at a glance (the default).
+    Shared,
+    /// Each panel's axes fit its own data.
+    Free,
+}
+
 /// One value or a list of them.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
@@ -151,7 +169,15 @@ pub enum OneOrMany<T> {
     Many(Vec<T>),
 }
 
+fn no_columns() -> OneOrMany<String> {
+    OneOrMany::Many(Vec::new())
+}
+
 impl<T: Clone> OneOrMany<T> {
+    fn is_empty(&self) -> bool {
+        matches!(self, OneOrMany::Many(v) if v.is_empty())
+    }
+
     /// As a list.
     pub fn to_vec(&self) -> Vec<T> {
         match self {
@@ -202,11 +228,20 @@ pub struct ChartSpec {
     /// The category, time or value column along the x axis (the slice names of a pie).
     /// Required.
     pub x: String,
-    /// The value column, or a list of them (one series each). Required.
+    /// The value column, or a list of them (one series each). Required, except by a
+    /// timeline, which places its events by date alone.
+    #[serde(default = "no_columns", skip_serializing_if = "OneOrMany::is_empty")]
     pub y: OneOrMany<String>,
     /// A column whose distinct values make one series each. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<String>,
+    /// A column whose distinct values make one panel each (small multiples). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facet: Option<String>,
+    /// Whether the panels of a faceted chart share their scales: `"shared"` or `"free"`.
+    /// Default: shared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facet_scales: Option<FacetScales>,
     /// Keeps rows whose cells equal the value (or one of the values) given per column.
     /// Default: all rows.
     #[serde(default, rename = "where", skip_serializing_if = "BTreeMap::is_empty")]
@@ -319,13 +354,53 @@ impl Figure {
 
     /// Where the y columns end (exclusive) in [`FigureTable::columns`].
     pub fn end_y(&self) -> usize {
-        self.table.columns.len() - usize::from(self.spec.label.is_some())
+        self.table.columns.len()
+            - usize::from(self.spec.label.is_some())
+            - usize::from(self.spec.facet.is_some())
     }
 
     /// The label of row `row`, when the spec names a label column.
     pub fn label(&self, row: usize) -> Option<&str> {
         self.spec.label.as_ref()?;
+        Some(self.table.rows[row][self.end_y()].as_str())
+    }
+
+    /// The panel of row `row`, when the spec names a facet column.
+    pub fn facet(&self, row: usize) -> Option<&str> {
+        self.spec.facet.as_ref()?;
         self.table.rows[row].last().map(String::as_str)
+    }
+
+    /// The figure's panels, in the order of its rows: (facet value, the figure of its rows
+    /// alone, without the facet column). A figure without `facet` is its only panel.
+    pub fn panels(&self) -> Vec<(String, Figure)> {
+        if self.spec.facet.is_none() {
+            return vec![(String::new(), self.clone())];
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for row in 0..self.table.rows.len() {
+            let name = self.facet(row).unwrap_or_default();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+            .into_iter()
+            .map(|name| {
+                let mut panel = self.clone();
+                panel.spec.facet = None;
+                panel.spec.facet_scales = None;
+                panel.table.columns.pop();
+                panel.table.rows = self
+                    .table
+                    .rows
+                    .iter()
+                    .filter(|row| row.last().map(String::as_str) == Some(name))
+                    .map(|row| row[..row.len() - 1].to_vec())
+                    .collect();
+                (name.to_string(), panel)
+            })
+            .collect()
     }
 }
 
@@ -353,7 +428,26 @@ pub fn check_spec(spec: &ChartSpec, body: &str, source: &Source<'_>) -> Result<(
     if spec.title.trim().is_empty() {
         return Err(source.error_at(at("title"), "the figure's title is empty"));
     }
-    if spec.y.to_vec().is_empty() {
+    if spec.kind == ChartType::Timeline {
+        if !spec.y.to_vec().is_empty() {
+            return Err(source
+                .error_at(
+                    at("y"),
+                    "a timeline has no `y`: it places each event by its date",
+                )
+                .with_hint(
+                    "remove `y`; name the events with `label` and their lanes with `series`",
+                ));
+        }
+        if spec.label.is_none() {
+            return Err(source
+                .error_at(
+                    at("type"),
+                    "a timeline needs `label`, the column that names each event",
+                )
+                .with_hint("add e.g. label = \"event\""));
+        }
+    } else if spec.y.to_vec().is_empty() {
         return Err(source
             .error_at(at("y"), "`y` names no column")
             .with_hint("name the value column, e.g. y = \"share\", or a list of them"));
@@ -407,6 +501,7 @@ pub fn resolve(
     let ys: Vec<Option<usize>> = spec.y.to_vec().iter().map(|y| column("y", y)).collect();
     let series = spec.series.as_ref().map(|s| column("series", s));
     let label = spec.label.as_ref().map(|l| column("label", l));
+    let facet = spec.facet.as_ref().map(|f| column("facet", f));
     let filters: Vec<(Option<usize>, Vec<FilterValue>)> = spec
         .filter
         .iter()
@@ -425,6 +520,7 @@ pub fn resolve(
     );
     let series = series.flatten();
     let label = label.flatten();
+    let facet = facet.flatten();
     errors.extend(check_types(&spec, snapshot, x, &ys, series, &error));
     if !errors.is_empty() {
         return Err(errors);
@@ -499,12 +595,51 @@ pub fn resolve(
             }
         }
     }
-    // On a category or time axis, and in a pie, each series has one value per x.
-    if spec.kind != ChartType::Scatter {
+    // A map shades countries: every x names one, and one row gives each its value.
+    if spec.kind == ChartType::Map {
+        let cells: Vec<&str> = rows.iter().map(|&row| table.cell(row, x)).collect();
+        if let Err(unknown) = crate::chart::geo::place_all(&cells) {
+            return Err(vec![error(
+                "x",
+                format!(
+                    "a map cannot place {} of column {:?}: {}",
+                    if unknown.len() == 1 {
+                        "this value"
+                    } else {
+                        "these values"
+                    },
+                    spec.x,
+                    unknown
+                        .iter()
+                        .map(|u| format!("{u:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Some(
+                    "write ISO 3166-1 alpha-3 codes (CHN, USA) or country names as Natural Earth \
+                     spells them (China, United States); leave out rows that are not countries \
+                     with `where`"
+                        .to_string(),
+                ),
+            )]);
+        }
+    }
+    // On a category or time axis, and in a pie and a map, each series has one value per x
+    // (in each panel); a timeline's events may share a date.
+    if !matches!(spec.kind, ChartType::Scatter | ChartType::Timeline) {
         let mut seen = std::collections::HashMap::new();
         for &row in &rows {
-            let key = (table.cell(row, x), series.map(|s| table.cell(row, s)));
-            if let Some(first) = seen.insert(key, row) {
+            let place = |cell: &str| match spec.kind {
+                ChartType::Map => crate::chart::geo::place(cell)
+                    .map_or(cell.to_string(), |c| c.code().to_string()),
+                _ => cell.to_string(),
+            };
+            let key = (
+                place(table.cell(row, x)),
+                series.map(|s| table.cell(row, s)),
+                facet.map(|f| table.cell(row, f)),
+            );
+            if let Some(first) = seen.insert(key.clone(), row) {
                 return Err(vec![error(
                     "x",
                     format!(
@@ -513,8 +648,9 @@ pub fn resolve(
                         snapshot.line_of(row),
                         snapshot.path.display(),
                         spec.x,
-                        key.0,
+                        table.cell(row, x),
                         key.1.map(|s| format!(" in series {s:?}")).unwrap_or_default()
+                            + &key.2.map(|f| format!(" in panel {f:?}")).unwrap_or_default()
                     ),
                     Some("a chart has one value per x in each series: narrow the rows with `where`, or split them with `series`".to_string()),
                 )]);
@@ -539,6 +675,7 @@ pub fn resolve(
     columns.extend(series);
     columns.extend(ys.iter().copied());
     columns.extend(label);
+    columns.extend(facet);
     let figure_table = FigureTable {
         columns: columns.iter().map(|&c| table.columns[c].clone()).collect(),
         rows: rows
@@ -680,7 +817,19 @@ pub fn check_legibility(figure: &Figure, body: &str, source: &Source<'_>) -> Vec
             .collect::<std::collections::BTreeSet<char>>()
     };
     let mut labelled = vec![("title", missing(&spec.title))];
-    let text_columns = [("x", Some(0)), ("series", spec.series.as_ref().map(|_| 1))];
+    // A timeline draws its labels; a faceted chart titles its panels.
+    let text_columns = [
+        ("x", Some(0)),
+        ("series", spec.series.as_ref().map(|_| 1)),
+        (
+            "label",
+            (spec.kind == ChartType::Timeline && spec.label.is_some()).then(|| figure.end_y()),
+        ),
+        (
+            "facet",
+            spec.facet.as_ref().map(|_| table.columns.len() - 1),
+        ),
+    ];
     for (key, col) in text_columns {
         if let Some(col) = col.filter(|&c| !table.columns[c].kind.is_numeric()) {
             let chars = table
@@ -771,10 +920,10 @@ fn check_marks(
     if spec.marks.is_empty() {
         return errors;
     }
-    if spec.kind == ChartType::Pie {
+    if matches!(spec.kind, ChartType::Pie | ChartType::Map) {
         errors.push(error(
             "marks",
-            "a pie chart has no axes to mark".to_string(),
+            format!("a {} chart has no axes to mark", spec.kind.name()),
             None,
         ));
         return errors;
@@ -783,7 +932,7 @@ fn check_marks(
     let time = x_kind == ColumnType::Date
         && matches!(
             spec.kind,
-            ChartType::Line | ChartType::Area | ChartType::Scatter
+            ChartType::Line | ChartType::Area | ChartType::Scatter | ChartType::Timeline
         );
     let value_x = spec.kind == ChartType::Scatter && x_kind.is_numeric();
     let cells: Vec<&str> = rows.iter().map(|&r| table.cell(r, x)).collect();
@@ -812,7 +961,12 @@ fn check_marks(
         let pair = |n: usize| n == 1 || n == 2;
         if let Some(y) = &mark.y {
             let ys = y.to_vec();
-            if !pair(ys.len()) || ys.iter().any(|v| !v.is_finite()) {
+            if spec.kind == ChartType::Timeline {
+                fault(
+                    "a timeline has no value axis to mark with `y`".to_string(),
+                    Some("mark a date with `x`".to_string()),
+                );
+            } else if !pair(ys.len()) || ys.iter().any(|v| !v.is_finite()) {
                 fault("`y` is a value or a pair of values".to_string(), None);
             } else if spec.scale == Some(Scale::Log) && ys.iter().any(|&v| v <= 0.0) {
                 fault(
@@ -921,6 +1075,29 @@ fn check_types(
             "a pie chart takes one y column and no series".to_string(),
             None,
         )),
+        ChartType::Timeline if x_kind != ColumnType::Date => errors.push(error(
+            "x",
+            format!(
+                "column {:?} is {}, but a timeline places events on a date axis",
+                spec.x,
+                x_kind.name()
+            ),
+            Some("name a date column (YYYY, YYYY-MM or YYYY-MM-DD)".to_string()),
+        )),
+        ChartType::Map if ys.len() > 1 || series.is_some() => errors.push(error(
+            "y",
+            "a map shades each country by one y column and takes no series".to_string(),
+            Some("filter the rows to one value per country with `where`".to_string()),
+        )),
+        ChartType::Map if x_kind != ColumnType::String => errors.push(error(
+            "x",
+            format!(
+                "column {:?} is {}, but a map's x names countries",
+                spec.x,
+                x_kind.name()
+            ),
+            Some("name a column of ISO 3166-1 alpha-3 codes or country names".to_string()),
+        )),
         ChartType::Scatter if !(x_kind.is_numeric() || x_kind == ColumnType::Date) => {
             errors.push(error(
                 "x",
@@ -946,7 +1123,8 @@ fn check_types(
             ChartType::Bar | ChartType::Area => Some(
                 "a bar or an area shows a value by its length, which a log scale does not keep",
             ),
-            ChartType::Pie => Some("a pie has no value axis"),
+            ChartType::Pie | ChartType::Timeline => Some("it has no value axis"),
+            ChartType::Map => Some("a map shades values; it has no axis"),
             _ if spec.stacked.is_on() => Some("stacked values add up, which a log scale hides"),
             _ => None,
         };
@@ -960,6 +1138,29 @@ fn check_types(
                 Some("a log scale suits line, dot and scatter charts".to_string()),
             ));
         }
+    }
+    if spec.facet.is_some()
+        && matches!(
+            spec.kind,
+            ChartType::Pie | ChartType::Map | ChartType::Timeline
+        )
+    {
+        errors.push(error(
+            "facet",
+            format!("a {} chart cannot be split into panels", spec.kind.name()),
+            Some(
+                "`facet` applies to line, bar, area, scatter and dot charts; a timeline's \
+                 `series` makes lanes"
+                    .to_string(),
+            ),
+        ));
+    }
+    if spec.facet_scales.is_some() && spec.facet.is_none() {
+        errors.push(error(
+            "facet_scales",
+            "`facet_scales` without `facet`: there are no panels to scale".to_string(),
+            Some("add facet = \"<column>\", or remove `facet_scales`".to_string()),
+        ));
     }
     if spec.horizontal && !matches!(spec.kind, ChartType::Bar | ChartType::Dot) {
         errors.push(error(

@@ -95,6 +95,11 @@ pub fn echarts() -> String {
     format!("assets/echarts/{}", crate::chart::svg::ECHARTS_FILE)
 }
 
+/// `assets/geo/<file>`: the world geometry that map charts draw, served from the site itself.
+pub fn geo() -> String {
+    format!("assets/geo/{}", crate::chart::geo::GEO_FILE)
+}
+
 /// The file a page's address is served from: `<path>index.html`.
 pub fn index(path: &str) -> String {
     format!("{path}index.html")

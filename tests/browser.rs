@@ -56,6 +56,20 @@ fn pages_load_draw_validate_and_pass_axe_in_chromium() {
         &[],
     );
     assert!(built.status.success(), "{}", stderr(&built));
+    // Timelines, small multiples and maps.
+    let forms = fixture.path().join("chart-forms");
+    let built = folio(
+        &repo().join("tests/sites/chart-forms"),
+        &[
+            "build",
+            "--locked",
+            "--no-cache",
+            "--out",
+            forms.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(built.status.success(), "{}", stderr(&built));
     let report_prefix = folio::config::base_path(
         &folio::config::Config::parse(
             std::path::Path::new("folio.toml"),
@@ -73,6 +87,7 @@ fn pages_load_draw_validate_and_pass_axe_in_chromium() {
             &format!("{report_prefix}={}", repo().join("public").display()),
         ])
         .args(["--site", &format!("/charts/={}", out.display())])
+        .args(["--site", &format!("/chart-forms/={}", forms.display())])
         .args(["--artifacts", artifacts.to_str().unwrap()])
         .output()
         .expect("node runs");

@@ -122,6 +122,7 @@ macro_rules! cases {
 
 cases! {
     renders_chapters_in_reading_order: "basic";
+    draws_timelines_small_multiples_and_maps: "chart-forms";
     links_work_under_a_sub_path: "sub-path";
     base_url_flag_overrides_the_configuration: "base-url-flag", "--base-url", "https://example.org/report";
     project_templates_replace_the_default_theme: "template-override";

@@ -17,6 +17,136 @@ const NAMED: usize = 6;
 
 /// The description of `figure`.
 pub fn describe(figure: &Figure) -> String {
+    match figure.spec.kind {
+        ChartType::Timeline => return timeline(figure),
+        ChartType::Map => return map(figure),
+        _ => {}
+    }
+    if figure.spec.facet.is_none() {
+        return one_panel(figure);
+    }
+    // Small multiples: what every panel shows, then each panel's data.
+    let panels = figure.panels();
+    let mut first = panels[0].1.clone();
+    first.spec.marks.clear();
+    let head = one_panel(&first);
+    let head = head
+        .split_once(". ")
+        .map_or(head.as_str(), |(h, _)| h)
+        .to_string()
+        + ".";
+    let facet = figure
+        .table
+        .columns
+        .last()
+        .map(|c| c.label())
+        .unwrap_or_default();
+    let names: Vec<String> = panels.iter().map(|(name, _)| name.clone()).collect();
+    let mut text = format!(
+        "{head} {} panels, one per {}: {}.",
+        panels.len(),
+        lower_first(facet),
+        named(&names)
+    );
+    for (name, panel) in &panels {
+        let mut panel = panel.clone();
+        panel.spec.marks.clear();
+        let own = one_panel(&panel);
+        if let Some(data) = own.strip_prefix(&head) {
+            text.push_str(&format!(" {name}:{data}"));
+        }
+    }
+    let marks = marks(figure);
+    text.push_str(&marks);
+    text
+}
+
+/// A timeline's description: how many events over which dates, and the first and last of
+/// each lane.
+fn timeline(figure: &Figure) -> String {
+    let table = &figure.table;
+    let lanes = super::timeline::lanes(figure);
+    let dates: Vec<&str> = table.rows.iter().map(|row| row[0].as_str()).collect();
+    let (first, last) = (
+        dates.iter().min().copied().unwrap_or_default(),
+        dates.iter().max().copied().unwrap_or_default(),
+    );
+    let event = |r: usize| {
+        format!(
+            "{} ({})",
+            figure.label(r).unwrap_or_default(),
+            table.rows[r][0]
+        )
+    };
+    let mut text = format!(
+        "Timeline of {} events from {first} to {last}",
+        table.rows.len()
+    );
+    if figure.spec.series.is_some() {
+        text.push_str(&format!(
+            ", in lanes by {}",
+            lower_first(table.columns[1].label())
+        ));
+    }
+    text.push('.');
+    let items: Vec<String> = lanes
+        .iter()
+        .map(|(lane, rows)| {
+            let events: Vec<String> = rows.iter().map(|&r| event(r)).collect();
+            if lane.is_empty() {
+                named(&events)
+            } else {
+                let n = rows.len();
+                match n {
+                    1 => format!("{lane}: {}", events[0]),
+                    _ => format!(
+                        "{lane}: {n} events, from {} to {}",
+                        events[0],
+                        events[n - 1]
+                    ),
+                }
+            }
+        })
+        .collect();
+    if !items.is_empty() {
+        text.push_str(&format!(" {}.", items.join("; ")));
+    }
+    text.push_str(&marks(figure));
+    text
+}
+
+/// A map's description: the countries with a value, highest first, and how many have none.
+fn map(figure: &Figure) -> String {
+    let table = &figure.table;
+    let col = figure.first_y();
+    let y = &table.columns[col];
+    let mut shaded: Vec<(&str, f64, &str)> = super::map::places(figure)
+        .into_iter()
+        .filter_map(|(name, r)| {
+            let cell = table.rows[r][col].as_str();
+            Some((name, parse_number(cell)?, cell))
+        })
+        .collect();
+    shaded.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let items: Vec<String> = shaded
+        .iter()
+        .map(|(name, _, cell)| format!("{name}, {}", y.format(cell)))
+        .collect();
+    let mut text = format!("World map of {} by country.", lower_first(y.label()));
+    if !items.is_empty() {
+        text.push_str(&format!(" Highest: {}.", named(&items)));
+    }
+    let others = super::geo::countries().len().saturating_sub(shaded.len());
+    if others > 0 {
+        text.push_str(&format!(
+            " No data for the other {others} countries and territories."
+        ));
+    }
+    text
+}
+
+/// The description of a chart of one panel.
+fn one_panel(figure: &Figure) -> String {
     let spec = &figure.spec;
     let table = &figure.table;
     let x = &table.columns[0];
@@ -32,6 +162,7 @@ pub fn describe(figure: &Figure) -> String {
         ChartType::Pie => "Pie chart",
         ChartType::Scatter => "Scatter plot",
         ChartType::Dot => "Dot plot",
+        ChartType::Timeline | ChartType::Map => unreachable!("described by their own functions"),
     };
     let measure = if figure.end_y() - figure.first_y() > 1 {
         spec.y_title.clone().unwrap_or_else(|| {
@@ -142,6 +273,15 @@ pub fn describe(figure: &Figure) -> String {
             }
         }
     }
+    text.push_str(&marks(figure));
+    text
+}
+
+/// The sentence naming a figure's marks, with a leading space; empty without marks.
+fn marks(figure: &Figure) -> String {
+    let spec = &figure.spec;
+    let y = &figure.table.columns[figure.first_y().min(figure.table.columns.len() - 1)];
+    let mut text = String::new();
     if !spec.marks.is_empty() {
         let marks: Vec<String> = spec
             .marks

@@ -10,8 +10,12 @@
 //! not get thousands separators).
 
 pub mod describe;
+pub mod facet;
+pub mod geo;
+pub mod map;
 pub mod preview;
 pub mod svg;
+pub mod timeline;
 
 use charming::Chart;
 use charming::component::{Aria, Axis, Grid, Legend};
@@ -96,15 +100,24 @@ pub const CHART_JS: &str = include_str!("../../templates/assets/folio-chart.js")
 
 /// The ECharts option for a figure, as JSON with its keys in a stable order.
 pub fn option(figure: &Figure) -> serde_json::Value {
-    let chart = build(figure);
-    let mut option = serde_json::to_value(&chart).expect("a charming option serialises");
-    label_every_category(&mut option);
-    label_time_ends(&mut option);
-    mark_beyond_eight(&mut option);
-    join_dumbbells(&mut option, figure);
-    draw_marks(&mut option, figure);
+    let mut option = match figure.spec.kind {
+        ChartType::Timeline => {
+            let mut option = timeline::option(figure);
+            label_time_ends(&mut option);
+            draw_marks(&mut option, figure);
+            option["folio"] =
+                serde_json::json!({"timeline": {"lanes": figure.spec.series.is_some()}});
+            option
+        }
+        ChartType::Map => {
+            let mut option = map::option(figure);
+            option["folio"] = number_formats(figure);
+            option
+        }
+        _ if figure.spec.facet.is_some() => facet::option(figure),
+        _ => panel_option(figure),
+    };
     if let Some(object) = option.as_object_mut() {
-        object.insert("folio".into(), number_formats(figure));
         // The description screen readers announce (ECharts' aria label).
         object.insert(
             "aria".into(),
@@ -112,6 +125,53 @@ pub fn option(figure: &Figure) -> serde_json::Value {
         );
     }
     option
+}
+
+/// The option of a chart of one panel (every figure without `facet`, and each panel of one
+/// with it), with its `folio` number formats.
+fn panel_option(figure: &Figure) -> serde_json::Value {
+    let chart = build(figure);
+    let mut option = serde_json::to_value(&chart).expect("a charming option serialises");
+    label_every_category(&mut option);
+    label_time_ends(&mut option);
+    mark_beyond_eight(&mut option);
+    join_dumbbells(&mut option, figure);
+    draw_marks(&mut option, figure);
+    option["folio"] = number_formats(figure);
+    option
+}
+
+/// A figure's size in pixels: the static image's height at [`WIDTH`], and the least height
+/// of its interactive chart on a phone, where that is more than its width keeps (a
+/// timeline's rows, stacked panels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    /// The static SVG's height at [`WIDTH`] pixels wide.
+    pub height: u32,
+    /// The interactive chart's least height on a phone, if it has one.
+    pub phone_height: Option<u32>,
+}
+
+/// The size a figure is drawn at.
+pub fn size(figure: &Figure) -> Size {
+    match figure.spec.kind {
+        ChartType::Timeline => Size {
+            height: timeline::height(figure, timeline::LABEL_WIDTH).max(260),
+            phone_height: Some(timeline::height(figure, timeline::PHONE_LABEL_WIDTH)),
+        },
+        ChartType::Map => Size {
+            height: 380,
+            phone_height: None,
+        },
+        _ if figure.spec.facet.is_some() => Size {
+            height: facet::height(figure).max(HEIGHT),
+            phone_height: Some(facet::phone_height(figure)),
+        },
+        _ => Size {
+            height: HEIGHT,
+            phone_height: None,
+        },
+    }
 }
 
 /// Up to this many categories, every one is labelled.
@@ -429,6 +489,7 @@ fn x_axis_kind(figure: &Figure) -> XAxis {
         (ChartType::Scatter, ColumnType::Date) => XAxis::Time,
         (ChartType::Scatter, _) => XAxis::Value,
         (ChartType::Line | ChartType::Area, ColumnType::Date) => XAxis::Time,
+        (ChartType::Timeline, _) => XAxis::Time,
         _ => XAxis::Category,
     }
 }
@@ -781,7 +842,9 @@ fn build(figure: &Figure) -> Chart {
             ChartType::Dot => {
                 chart.series(Scatter::new().name(name).symbol_size(DOT_SIZE).data(data))
             }
-            ChartType::Pie => unreachable!("pie charts returned above"),
+            ChartType::Pie | ChartType::Timeline | ChartType::Map => {
+                unreachable!("pies return above; timelines and maps are drawn by their modules")
+            }
         };
     }
     chart

@@ -162,8 +162,9 @@ fn ellipsis(text: &str, px: f32, bold: bool, width: f32) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// The card as SVG: the chart's SVG nested between its header and footer.
-pub fn card_svg(chart: &str, card: &Card) -> String {
+/// The card as SVG: the chart's SVG, drawn `chart_height` pixels tall at [`WIDTH`], scaled
+/// into the room between the card's header and footer.
+pub fn card_svg(chart: &str, chart_height: u32, card: &Card) -> String {
     let escape = crate::html::escape;
     let inner = WIDTH as f32 - 2.0 * MARGIN;
     let chart = chart
@@ -183,7 +184,7 @@ pub fn card_svg(chart: &str, card: &Card) -> String {
         ));
     }
     svg.push_str(&format!(
-        r#"<svg x="0" y="{HEADER}" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">{chart}</svg>"#
+        r#"<svg x="0" y="{HEADER}" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {chart_height}">{chart}</svg>"#
     ));
     let footer = match (card.source.is_empty(), card.report.is_empty()) {
         (false, false) => format!("Source: {} · {}", card.source, card.report),
@@ -307,7 +308,7 @@ mod tests {
             report: "The Open-Model Shift".into(),
         };
         let chart = r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="720" height="420"></svg>"#;
-        let svg = super::card_svg(chart, &card);
+        let svg = super::card_svg(chart, 420, &card);
         for text in [
             ">Version 2, published 2026-11-29<",
             // 20 px bold over 672 px: two lines.

@@ -25,7 +25,7 @@ pub const ECHARTS_JS: &[u8] = include_bytes!("../../vendor/echarts/echarts.min.j
 /// Its file name in a site: ECharts' version and the first 8 hex digits of the script's
 /// SHA-256, so that a rebuilt script gets a new address and no reader's cache serves the
 /// old one under it (a test checks both against the script).
-pub const ECHARTS_FILE: &str = "echarts-5.5.1-folio-2752a1b5.min.js";
+pub const ECHARTS_FILE: &str = "echarts-5.5.1-folio-494350fd.min.js";
 
 const RENDER_JS: &str = r#"
 (function (optionJson, width, height) {
@@ -101,6 +101,8 @@ struct Engine {
     // The context borrows the runtime's allocator; keep the runtime alive with it.
     _runtime: Runtime,
     context: Context,
+    /// Whether the world geometry of map charts is registered (on the first map drawn).
+    geo: std::cell::Cell<bool>,
 }
 
 impl Engine {
@@ -139,11 +141,22 @@ impl Engine {
         Ok(Engine {
             _runtime: runtime,
             context,
+            geo: std::cell::Cell::new(false),
         })
     }
 
     fn render(&self, option: &str, width: u32, height: u32) -> Result<String, String> {
         self.context.with(|ctx| {
+            if !self.geo.get() && option.contains(r#""type":"map""#) {
+                // GeoJSON is a JavaScript expression.
+                ctx.eval::<(), _>(format!(
+                    "echarts.registerMap({:?}, {});",
+                    super::geo::MAP_NAME,
+                    super::geo::GEO_JSON
+                ))
+                .map_err(|e| format!("cannot load the world geometry: {}", describe(&ctx, e)))?;
+                self.geo.set(true);
+            }
             let render: Function = ctx
                 .globals()
                 .get("__folioRender")

@@ -245,6 +245,13 @@ pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<Fil
     if !report.figures.is_empty() {
         site.add(urls::echarts(), chart::svg::ECHARTS_JS);
     }
+    if report
+        .figures
+        .iter()
+        .any(|f| f.figure.spec.kind == crate::figure::ChartType::Map)
+    {
+        site.add(urls::geo(), chart::geo::GEO_JSON);
+    }
     site.add(".nojekyll", "");
     site.add(
         "robots.txt",
@@ -622,6 +629,10 @@ struct FigureView {
     description: String,
     width: u32,
     height: u32,
+    /// The interactive chart's least height on a phone, in pixels, if it has one.
+    phone_height: Option<u32>,
+    /// Where the world geometry of a map is served.
+    geo_url: Option<String>,
     table: TableView,
     chapter_title: String,
     chapter_url: String,
@@ -652,6 +663,7 @@ fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
         .snapshot
         .split_once('@')
         .unwrap_or((&figure.snapshot, ""));
+    let size = chart::size(figure);
     let version_path = urls::figure_version(&spec.id, shown.version);
     let file = |name| format!("{base}{}", urls::figure_file(&spec.id, shown.version, name));
     let caption = markdown::render(&spec.caption, &mut |d| {
@@ -699,7 +711,10 @@ fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
         option_json: chart::embeddable_json(option),
         description: figure.description(),
         width: chart::WIDTH,
-        height: chart::HEIGHT,
+        height: size.height,
+        phone_height: size.phone_height,
+        geo_url: (spec.kind == crate::figure::ChartType::Map)
+            .then(|| format!("{base}{}", urls::geo())),
         table: TableView {
             columns: figure
                 .table
@@ -829,7 +844,7 @@ fn version_output(
         source: shown.figure.source.clone(),
         report: report.config.title.clone(),
     };
-    match static_chart(cache, option, &card) {
+    match static_chart(cache, option, chart::size(&shown.figure).height, &card) {
         Ok((svg, png)) => {
             files.push((file(FigureFile::Svg), svg.into_bytes()));
             files.push((file(FigureFile::Png), png));
@@ -885,6 +900,7 @@ fn version_output(
 fn static_chart(
     cache: &RenderCache,
     option: &serde_json::Value,
+    height: u32,
     card: &chart::preview::Card,
 ) -> Result<(String, Vec<u8>), String> {
     let mut option = option.clone();
@@ -899,7 +915,7 @@ fn static_chart(
     let option = option.to_string();
     let key = serde_json::json!([
         chart::WIDTH,
-        chart::HEIGHT,
+        height,
         card.label,
         card.title,
         card.source,
@@ -908,8 +924,8 @@ fn static_chart(
     ])
     .to_string();
     cache.static_chart(&key, || {
-        let svg = chart::svg::render(&option, chart::WIDTH, chart::HEIGHT)?;
-        let png = chart::preview::png(&chart::preview::card_svg(&svg, card))?;
+        let svg = chart::svg::render(&option, chart::WIDTH, height)?;
+        let png = chart::preview::png(&chart::preview::card_svg(&svg, height, card))?;
         Ok((svg, png))
     })
 }
