@@ -167,18 +167,39 @@ var folioNumber = (function () {
       delete option.folio;
       ["xAxis", "yAxis"].forEach(function (key) {
         var format = formats[key];
-        var axis = option[key];
-        if (!format || !axis) return;
-        axis.axisLabel = axis.axisLabel || {};
-        axis.axisLabel.formatter = function (value) {
-          return api.tick(value, format);
-        };
+        var axes = option[key];
+        if (!format || !axes) return;
+        // A faceted chart has an axis of each kind per panel.
+        (Object.prototype.toString.call(axes) === "[object Array]" ? axes : [axes]).forEach(function (axis) {
+          axis.axisLabel = axis.axisLabel || {};
+          axis.axisLabel.formatter = function (value) {
+            return api.tick(value, format);
+          };
+        });
       });
       var tooltip = formats.tooltip;
       var tooltipX = formats.tooltipX;
       function one(value, format) {
-        return value === null || value === undefined || value === "-" ? "–" : api.text(Number(value), format);
+        var missing = value === null || value === undefined || value === "-" || (typeof value === "number" && isNaN(value));
+        return missing ? "–" : api.text(Number(value), format);
       }
+      var encodeText = typeof echarts !== "undefined" ? echarts.format.encodeHTML : String;
+      // A timeline's event: its label, its date and its lane.
+      if (formats.timeline && option.tooltip) {
+        option.tooltip.formatter = function (p) {
+          var lane = formats.timeline.lanes ? " · " + encodeText(p.seriesName) : "";
+          return p.marker + encodeText(p.name) + "<br>" + encodeText(String(p.value[0])) + lane;
+        };
+      }
+      // A timeline's labels: at most three lines each, broken here at the width the axis
+      // gives them (folioNarrow narrows it), so rows never overlap.
+      if (formats.timeline && option.yAxis && option.yAxis.axisLabel) {
+        var rowLabel = option.yAxis.axisLabel;
+        rowLabel.overflow = "none";
+        rowLabel.formatter = function (value) { return folioLines(value, rowLabel.width, 3); };
+      }
+      // Small multiples: where the panels go (folioPanels).
+      if (formats.panels) option.__folioPanels = formats.panels;
       // A percent stack: each series' value and its share of the x's total.
       if (formats.raw && formats.share && option.tooltip) {
         var encode = typeof echarts !== "undefined" ? echarts.format.encodeHTML : String;
@@ -236,6 +257,8 @@ function folioFit(chart) {
     bottom = Math.max(bottom, view.group.y + box.y + box.height);
   });
   var pies = (option.series || []).filter(function (s) { return s.type === "pie"; });
+  // Panels (small multiples) are placed by folioPanels, each grid fitting its own labels.
+  if (grids.length > 1) return;
   if (!grids.length) {
     // A pie sits below its legend, its labels kept inside the chart.
     if (pies.length && bottom) {
@@ -276,13 +299,71 @@ function folioFit(chart) {
   if (widen.left !== undefined || widen.right !== undefined) chart.setOption({ grid: widen });
 }
 
+// folioLines: `text` broken at spaces into lines of at most width / 7 characters (12 px
+// DejaVu Sans averages under 7 px a character), a longer word cut; past `max` lines the
+// last ends in an ellipsis. src/chart/timeline.rs counts lines by the same rule.
+function folioLines(text, width, max) {
+  "use strict";
+  var per = Math.max(8, Math.floor(width / 7));
+  var lines = [];
+  var line = "";
+  String(text).split(/\s+/).forEach(function (word) {
+    if (!word) return;
+    while (word.length > per) {
+      if (line) { lines.push(line); line = ""; }
+      lines.push(word.slice(0, per));
+      word = word.slice(per);
+    }
+    if (!word) return;
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= per) line += " " + word;
+    else { lines.push(line); line = word; }
+  });
+  if (line) lines.push(line);
+  if (lines.length > max) {
+    lines = lines.slice(0, max);
+    lines[max - 1] = lines[max - 1].slice(0, per - 1).replace(/\s+$/, "") + "…";
+  }
+  return lines.join("\n");
+}
+
+// folioPanels: places the panels of small multiples (a faceted chart) in `columns` columns
+// below `top` pixels, in a chart `height` pixels tall: each panel's title, then its grid.
+// The static image uses the layout folio wrote (up to three columns); a phone, one column.
+function folioPanels(option, columns, height) {
+  "use strict";
+  var panels = option.__folioPanels;
+  var grids = option.grid;
+  if (!panels || Object.prototype.toString.call(grids) !== "[object Array]") return option;
+  var titles = option.title || [];
+  var rows = Math.ceil(grids.length / columns);
+  var slot = (height - panels.top) / rows;
+  var pct = function (px) { return (px / height * 100).toFixed(2) + "%"; };
+  grids.forEach(function (grid, i) {
+    var row = Math.floor(i / columns), col = i % columns;
+    var y = panels.top + row * slot;
+    var width = 100 / columns;
+    grid.left = (width * col + 1).toFixed(2) + "%";
+    grid.width = (width - 3).toFixed(2) + "%";
+    grid.top = pct(y + 30);
+    grid.height = pct(slot - 30 - 44);
+    if (titles[i]) {
+      titles[i].top = pct(y);
+      titles[i].left = (width * (col + 0.5)).toFixed(2) + "%";
+    }
+  });
+  return option;
+}
+
 // folioNarrow: a chart on a phone (the browser only; the static image is drawn 720 px wide).
 // Fewer ticks on a horizontal value axis, so that their labels do not run together; long
 // category names and legend entries broken onto lines within the width; a vertical axis's
 // title shortened with an ellipsis rather than cut by the edge (the full title heads the
 // data table); tooltips kept inside the chart.
-function folioNarrow(option, width) {
+function folioNarrow(option, width, height) {
   "use strict";
+  // Small multiples stack in one column.
+  if (option.__folioPanels && height) folioPanels(option, 1, height);
   var axes = function (key) {
     var axis = option[key];
     return axis ? (Object.prototype.toString.call(axis) === "[object Array]" ? axis : [axis]) : [];
@@ -299,8 +380,13 @@ function folioNarrow(option, width) {
   axes("yAxis").forEach(function (axis) {
     if (axis.type === "category") {
       axis.axisLabel = axis.axisLabel || {};
-      axis.axisLabel.width = Math.round(width * 0.3);
-      axis.axisLabel.overflow = "break";
+      // A timeline's event labels (broken by folioLines) get more of the width.
+      if (axis.axisLabel.formatter) {
+        axis.axisLabel.width = Math.round(width * 0.45);
+      } else {
+        axis.axisLabel.width = Math.round(width * 0.3);
+        axis.axisLabel.overflow = "break";
+      }
       axis.axisLabel.lineHeight = 14;
     }
     if (axis.name) axis.nameTruncate = { maxWidth: width - 70, ellipsis: "…" };

@@ -36,18 +36,39 @@
       holder.appendChild(box);
       holder.classList.add("is-live");
       var entry = { box: box, base: base, holder: holder, chart: null };
-      try {
-        draw(entry, scheme && scheme.matches);
-      } catch (e) {
-        // Keep the static chart.
-        if (entry.chart) entry.chart.dispose();
-        holder.removeChild(box);
+      // The live chart keeps the static image's proportions.
+      var img = holder.querySelector("img");
+      if (img && img.getAttribute("width") && img.getAttribute("height")) {
+        box.style.aspectRatio = img.getAttribute("width") + " / " + img.getAttribute("height");
+      }
+      var start = function () {
+        try {
+          draw(entry, scheme && scheme.matches);
+        } catch (e) {
+          // Keep the static chart.
+          if (entry.chart) entry.chart.dispose();
+          if (box.parentNode) holder.removeChild(box);
+          holder.classList.remove("is-live");
+          return;
+        }
+        charts.push(entry);
+      };
+      // A map draws once its world geometry, served with the site, has loaded; until then,
+      // and if it cannot load, the static map stays.
+      var geo = holder.getAttribute("data-geo");
+      if (geo && !echarts.getMap("world")) {
         holder.classList.remove("is-live");
+        loadGeo(geo, function () {
+          holder.classList.add("is-live");
+          start();
+        }, function () {
+          holder.removeChild(box);
+        });
         return;
       }
-      charts.push(entry);
+      start();
     });
-    if (!charts.length) return;
+    if (!scripts.length) return;
     window.addEventListener("resize", function () {
       charts.forEach(function (c) {
         // Crossing the phone width lays the chart out afresh.
@@ -67,6 +88,27 @@
     }
   }
 
+  // Loads the world geometry of map charts once, for every map on the page.
+  var geoWaiting = null;
+  function loadGeo(url, done, failed) {
+    if (geoWaiting) { geoWaiting.push([done, failed]); return; }
+    geoWaiting = [[done, failed]];
+    var request = new XMLHttpRequest();
+    request.open("GET", url);
+    request.onload = function () {
+      var ok = false;
+      if (request.status === 200) {
+        try {
+          echarts.registerMap("world", JSON.parse(request.responseText));
+          ok = true;
+        } catch (e) { ok = false; }
+      }
+      geoWaiting.forEach(function (w) { (ok ? w[0] : w[1])(); });
+    };
+    request.onerror = function () { geoWaiting.forEach(function (w) { w[1](); }); };
+    request.send();
+  }
+
   function draw(entry, dark) {
     if (entry.chart) entry.chart.dispose();
     var option = JSON.parse(JSON.stringify(entry.base));
@@ -75,7 +117,11 @@
     folioNumber.prepare(option);
     var width = entry.box.clientWidth;
     entry.narrow = width < NARROW;
-    if (width && entry.narrow) folioNarrow(option, width);
+    // Timelines and small multiples need more height on a phone than the proportions give:
+    // a row per event, a panel per row.
+    var phone = +entry.holder.getAttribute("data-phone-height");
+    entry.box.style.height = entry.narrow && phone ? Math.max(phone, Math.ceil(width * 420 / 720)) + "px" : "";
+    if (width && entry.narrow) folioNarrow(option, width, entry.box.clientHeight);
     entry.chart = echarts.init(entry.box, dark ? "dark" : null, { renderer: "svg" });
     entry.chart.setOption(option);
     folioFit(entry.chart);
