@@ -282,6 +282,11 @@ pub struct ChartSpec {
     /// Each is checked against its axis. Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub marks: Vec<Mark>,
+    /// A map's class boundaries, ascending, for a classed legend: `[5, 10, 15]` makes the
+    /// classes below 5, 5 to 10, 10 to 15 and 15 and above. At most 8. Default: a continuous
+    /// legend.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breaks: Vec<f64>,
     /// The chart's text description, for readers who do not see it (its accessible
     /// description and its image's alt text). Default: one generated from the data
     /// ([`crate::chart::describe`]).
@@ -1154,6 +1159,33 @@ fn check_types(
                     .to_string(),
             ),
         ));
+    }
+    if !spec.breaks.is_empty() {
+        let ascending = spec.breaks.windows(2).all(|w| w[0] < w[1]);
+        let fault = if spec.kind != ChartType::Map {
+            Some(format!(
+                "a {} chart has no classed legend: `breaks` is for maps",
+                spec.kind.name()
+            ))
+        } else if spec.breaks.iter().any(|b| !b.is_finite()) || !ascending {
+            Some("`breaks` go from low to high, each once".to_string())
+        } else if spec.breaks.len() > crate::chart::map::MAX_BREAKS {
+            Some(format!(
+                "{} breaks make {} classes; readers tell at most {} shades of one colour apart",
+                spec.breaks.len(),
+                spec.breaks.len() + 1,
+                crate::chart::map::MAX_BREAKS + 1
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = fault {
+            errors.push(error(
+                "breaks",
+                message,
+                Some("e.g. breaks = [5, 10, 15] for four classes".to_string()),
+            ));
+        }
     }
     if spec.facet_scales.is_some() && spec.facet.is_none() {
         errors.push(error(

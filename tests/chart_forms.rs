@@ -230,4 +230,43 @@ fn a_map_shades_each_country_found_by_code_or_name() {
     assert!(dir.join("public").join(geo).is_file(), "{geo}");
     assert!(page.contains("World map of CO2 emissions per person by country. Highest: Saudi Arabia, 18.435 tonnes;"), "{page}");
     assert!(page.contains("No data for the other 157 countries and territories."));
+
+    // A classed legend: four classes from the three breaks, light to dark, labelled with the
+    // column's unit; each country takes the class of its value.
+    let classed = option(dir, "g20-classes");
+    let pieces = classed["visualMap"]["pieces"].as_array().unwrap();
+    let labels: Vec<&str> = pieces
+        .iter()
+        .map(|p| p["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "under 5 tonnes",
+            "5 tonnes to 10 tonnes",
+            "10 tonnes to 15 tonnes",
+            "15 tonnes and over"
+        ]
+    );
+    assert_eq!(classed["visualMap"]["type"], "piecewise");
+    assert_eq!(
+        (pieces[1]["gte"].clone(), pieces[1]["lt"].clone()),
+        (5.0.into(), 10.0.into())
+    );
+    let shades: Vec<&str> = pieces
+        .iter()
+        .map(|p| p["color"].as_str().unwrap())
+        .collect();
+    let lightness = |hex: &str| {
+        u32::from_str_radix(&hex[1..], 16).unwrap().to_be_bytes()[1..]
+            .iter()
+            .map(|&c| u32::from(c))
+            .sum::<u32>()
+    };
+    assert!(
+        shades.windows(2).all(|w| lightness(w[0]) > lightness(w[1])),
+        "{shades:?}"
+    );
+    // The lightest class is darker than land without data.
+    assert!(lightness(shades[0]) < lightness("#f4f4f4"));
 }

@@ -58,7 +58,9 @@
       var geo = holder.getAttribute("data-geo");
       if (geo && !echarts.getMap("world")) {
         holder.classList.remove("is-live");
+        box.style.display = "none";
         loadGeo(geo, function () {
+          box.style.display = "";
           holder.classList.add("is-live");
           start();
         }, function () {

@@ -118,7 +118,7 @@ pub fn option(figure: &Figure) -> Value {
         }
     }
     if shared {
-        share_scales(figure, &mut x_axes, &mut y_axes, &mut series);
+        share_scales(figure, &mut x_axes, &mut y_axes, &mut series, &mut raw);
     }
     merged["grid"] = json!(grids);
     merged["title"] = json!(titles);
@@ -138,7 +138,15 @@ pub fn option(figure: &Figure) -> Value {
 /// Gives every panel the same scales: category axes the union of the categories (each
 /// series' values moved to match), time axes the same first and last dates, value axes the
 /// same range.
-fn share_scales(figure: &Figure, x_axes: &mut [Value], y_axes: &mut [Value], series: &mut [Value]) {
+/// A percent stack's `raw` cells (one list per series, in its categories' order) move with
+/// their values.
+fn share_scales(
+    figure: &Figure,
+    x_axes: &mut [Value],
+    y_axes: &mut [Value],
+    series: &mut [Value],
+    raw: &mut [Value],
+) {
     for (axes, key) in [(&mut *x_axes, "xAxisIndex"), (&mut *y_axes, "yAxisIndex")] {
         let kind = axes
             .first()
@@ -158,19 +166,31 @@ fn share_scales(figure: &Figure, x_axes: &mut [Value], y_axes: &mut [Value], ser
                 for (i, axis) in axes.iter_mut().enumerate() {
                     let own = list(axis.get("data"));
                     axis["data"] = json!(union);
-                    for s in series.iter_mut().filter(|s| s[key] == json!(i)) {
+                    let moved = |data: &[Value]| -> Value {
+                        json!(
+                            union
+                                .iter()
+                                .map(|c| own
+                                    .iter()
+                                    .position(|o| o == c)
+                                    .map_or(Value::Null, |p| data[p].clone()))
+                                .collect::<Vec<_>>()
+                        )
+                    };
+                    for (j, s) in series.iter_mut().enumerate() {
+                        if s[key] != json!(i) {
+                            continue;
+                        }
                         let data = list(s.get("data"));
                         // Category-indexed values move to their category's new place.
                         if data.len() == own.len() && !data.iter().any(|d| d.is_array()) {
-                            s["data"] = json!(
-                                union
-                                    .iter()
-                                    .map(|c| own
-                                        .iter()
-                                        .position(|o| o == c)
-                                        .map_or(Value::Null, |p| data[p].clone()))
-                                    .collect::<Vec<_>>()
-                            );
+                            s["data"] = moved(&data);
+                            if let Some(cells) = raw.get_mut(j) {
+                                let old = list(Some(cells));
+                                if old.len() == own.len() {
+                                    *cells = moved(&old);
+                                }
+                            }
                         }
                     }
                 }
@@ -222,7 +242,10 @@ fn value_extent(series: &[Value], key: &str, panels: usize) -> Option<(f64, f64)
                     }
                     Value::Array(pair) => pair.first().and_then(Value::as_f64),
                     Value::Object(item) => match item.get("value") {
-                        Some(Value::Array(pair)) => pair.last().and_then(Value::as_f64),
+                        Some(Value::Array(pair)) if key == "yAxisIndex" => {
+                            pair.last().and_then(Value::as_f64)
+                        }
+                        Some(Value::Array(pair)) => pair.first().and_then(Value::as_f64),
                         Some(v) => v.as_f64(),
                         None => None,
                     },

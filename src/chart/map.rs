@@ -18,6 +18,25 @@ use crate::figure::Figure;
 /// colour-blind readers.
 const RAMP: [&str; 3] = ["#c6dbef", "#6baed6", "#08519c"];
 
+/// ColorBrewer's 9-class "Blues" (Cynthia Brewer, Apache-2.0); a classed legend takes its
+/// shades from the third on, evenly spaced, so that no class is as light as land without
+/// data.
+const BLUES: [&str; 9] = [
+    "#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c",
+    "#08306b",
+];
+
+/// The most class boundaries a classed legend takes: 9 classes of one hue.
+pub const MAX_BREAKS: usize = 8;
+
+/// The shades of `n` classes (2 to 9), light to dark.
+fn classes(n: usize) -> Vec<&'static str> {
+    let n = n.clamp(2, 9);
+    (0..n)
+        .map(|k| BLUES[2 + (k * 6 + (n - 1) / 2) / (n - 1)])
+        .collect()
+}
+
 /// Land without data: lighter than the lightest shade, outlined in grey.
 pub const NO_DATA: &str = "#f4f4f4";
 
@@ -41,6 +60,8 @@ pub fn option(figure: &Figure) -> Value {
         .into_iter()
         .map(|(name, r)| json!({"name": name, "value": super::number(column, &table.rows[r][y])}))
         .collect();
+    let format = column.number_format();
+    let label = |cell: &str| format.text(cell).unwrap_or_else(|| cell.to_string());
     // The legend spans the lowest value to the highest, its ends labelled as the data's
     // cells are formatted everywhere else.
     let mut values: Vec<(f64, &str)> = table
@@ -49,8 +70,6 @@ pub fn option(figure: &Figure) -> Value {
         .filter_map(|row| crate::data::parse_number(&row[y]).map(|v| (v, row[y].as_str())))
         .collect();
     values.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let format = column.number_format();
-    let label = |cell: &str| format.text(cell).unwrap_or_else(|| cell.to_string());
     // Shades start at zero, as bars do, so that a shade's depth is in proportion to its
     // value: spanning only the data's range, 15.8 beside 17 read as pale against dark.
     if values.first().is_some_and(|v| v.0 > 0.0) {
@@ -68,11 +87,9 @@ pub fn option(figure: &Figure) -> Value {
     } else {
         label(high_cell)
     };
-    json!({
-        "animation": false,
-        "aria": {"enabled": true},
-        "tooltip": {"trigger": "item"},
-        "visualMap": {
+    let breaks = &figure.spec.breaks;
+    let visual_map = if breaks.is_empty() {
+        json!({
             "type": "continuous",
             "min": low,
             "max": high,
@@ -85,7 +102,41 @@ pub fn option(figure: &Figure) -> Value {
             "itemHeight": 160,
             "inRange": {"color": RAMP},
             "textStyle": {"color": "#333333"},
-        },
+        })
+    } else {
+        // Classes: below the first break, between breaks (from one, up to the next), and
+        // from the last up; labelled with the breaks as the data's cells are formatted.
+        let text = |b: f64| label(&format!("{b}"));
+        let shades = classes(breaks.len() + 1);
+        let mut pieces = vec![
+            json!({"lt": breaks[0], "label": format!("under {}", text(breaks[0])), "color": shades[0]}),
+        ];
+        for (i, pair) in breaks.windows(2).enumerate() {
+            pieces.push(json!({
+                "gte": pair[0], "lt": pair[1],
+                "label": format!("{} to {}", text(pair[0]), text(pair[1])),
+                "color": shades[i + 1],
+            }));
+        }
+        let last = breaks[breaks.len() - 1];
+        pieces.push(json!({"gte": last, "label": format!("{} and over", text(last)), "color": shades[breaks.len()]}));
+        json!({
+            "type": "piecewise",
+            "pieces": pieces,
+            "orient": "horizontal",
+            "left": "center",
+            "bottom": 8,
+            "itemWidth": 14,
+            "itemHeight": 10,
+            "itemGap": 12,
+            "textStyle": {"color": "#333333"},
+        })
+    };
+    json!({
+        "animation": false,
+        "aria": {"enabled": true},
+        "tooltip": {"trigger": "item"},
+        "visualMap": visual_map,
         "series": [{
             "type": "map",
             "map": super::geo::MAP_NAME,

@@ -178,6 +178,7 @@ mod tests {
             "",
             "  spaced   out  words  ",
             "深度求索 发布 模型",
+            "Launch 🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀 day",
         ];
         context.with(|ctx| {
             ctx.eval::<(), _>(crate::chart::CHART_JS).unwrap();

@@ -307,22 +307,26 @@ function folioLines(text, width, max) {
   var per = Math.max(8, Math.floor(width / 7));
   var lines = [];
   var line = "";
+  // Characters, not UTF-16 units, as Rust counts them: an emoji is one, never split.
+  var length = function (t) { return Array.from(t).length; };
   String(text).split(/\s+/).forEach(function (word) {
     if (!word) return;
-    while (word.length > per) {
+    var chars = Array.from(word);
+    while (chars.length > per) {
       if (line) { lines.push(line); line = ""; }
-      lines.push(word.slice(0, per));
-      word = word.slice(per);
+      lines.push(chars.slice(0, per).join(""));
+      chars = chars.slice(per);
     }
+    word = chars.join("");
     if (!word) return;
     if (!line) line = word;
-    else if (line.length + 1 + word.length <= per) line += " " + word;
+    else if (length(line) + 1 + chars.length <= per) line += " " + word;
     else { lines.push(line); line = word; }
   });
   if (line) lines.push(line);
   if (lines.length > max) {
     lines = lines.slice(0, max);
-    lines[max - 1] = lines[max - 1].slice(0, per - 1).replace(/\s+$/, "") + "…";
+    lines[max - 1] = Array.from(lines[max - 1]).slice(0, per - 1).join("").replace(/\s+$/, "") + "…";
   }
   return lines.join("\n");
 }
@@ -394,6 +398,18 @@ function folioNarrow(option, width, height) {
   if (option.legend) {
     option.legend.itemGap = 6;
     option.legend.textStyle = { width: width - 60, overflow: "break", lineHeight: 14 };
+  }
+  // A map's classed legend stands in a column at the bottom left: in a row it ran past the
+  // edge.
+  if (option.visualMap && option.visualMap.type === "piecewise") {
+    option.visualMap.orient = "vertical";
+    option.visualMap.left = 8;
+    option.visualMap.bottom = 8;
+    // The map stands above it.
+    var room = (option.visualMap.pieces || []).length * 22 + 16;
+    (option.series || []).forEach(function (s) {
+      if (s.type === "map") s.bottom = room;
+    });
   }
   // A tooltip stays inside the chart and wraps its lines there, instead of running past the
   // chart's edge, which cuts it.

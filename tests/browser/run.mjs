@@ -4,7 +4,8 @@
 //   node run.mjs --site /folio/=../../public --site /charts/=/tmp/charts --artifacts DIR
 //
 // For every page: no console error and no request to another origin; every chart draws,
-// and the first with an axis tooltip shows it on hover;
+// and the first with an axis tooltip shows it on hover (every chart, on the pages of the
+// fixtures that hold each form);
 // with JavaScript off every figure shows its SVG and its data table; no horizontal
 // scrolling at 360 px; no serious or critical axe-core violation, in light and in dark mode.
 // Then every page is checked by the Nu HTML Checker (vnu.jar). Screenshots at 360 and 1280
@@ -89,6 +90,50 @@ const withScript = await browser.newContext({ viewport: { width: 1280, height: 9
 const narrow = await browser.newContext({ viewport: { width: 360, height: 740 } });
 const noScript = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
 
+// Moves the pointer onto the middle point of a chart's first series (for a map, onto China;
+// for a pie, onto its first slice)
+// and gives the text of the tooltip that appears, or "" when none does within 2 s.
+async function tooltipAtAPoint(page, id) {
+  await page.evaluate((id) => document.getElementById(id).querySelector(".chart-live").scrollIntoView({ block: "start" }), id);
+  const at = await page.evaluate((id) => {
+    const live = document.getElementById(id).querySelector(".chart-live");
+    const inst = echarts.getInstanceByDom(live);
+    const s = inst.getOption().series[0];
+    let point;
+    if (s.type === "map") point = inst.convertToPixel({ seriesIndex: 0 }, [104, 35]);
+    else if (s.type === "pie") {
+      // The middle of the first slice.
+      const l = inst.getModel().getSeriesByIndex(0).getData().getItemLayout(0);
+      const a = (l.startAngle + l.endAngle) / 2;
+      const r = (l.r0 + l.r) / 2;
+      point = [l.cx + r * Math.cos(a), l.cy + r * Math.sin(a)];
+    } else {
+      // The middle point with every coordinate known (a gap has none): the first one of a
+      // time axis lies on the plot's edge.
+      const valueOf = (d) => (d && typeof d === "object" && !Array.isArray(d) ? d.value : d);
+      const known = (v) => v !== null && v !== undefined && (!Array.isArray(v) || v.every((c) => c !== null && c !== undefined));
+      const present = s.data.map((d, k) => (known(valueOf(d)) ? k : -1)).filter((k) => k >= 0);
+      const i = present[Math.floor(present.length / 2)];
+      const v = valueOf(s.data[i]);
+      const option = inst.getOption();
+      // Horizontal bars and dots: categories down the vertical axis.
+      const across = option.yAxis && option.yAxis[0] && option.yAxis[0].type === "category";
+      point = inst.convertToPixel({ seriesIndex: 0 }, Array.isArray(v) ? v : across ? [v, i] : [i, v]);
+    }
+    const box = live.getBoundingClientRect();
+    return [box.left + point[0], box.top + point[1]];
+  }, id);
+  await page.mouse.move(at[0], at[1]);
+  const tip = await page
+    .waitForFunction((id) => {
+      const div = document.querySelector(`#${CSS.escape(id)} .chart-live div[style*="z-index: 9999999"]`);
+      return div && div.style.display !== "none" && div.style.opacity !== "0" && div.textContent.trim();
+    }, id, { timeout: 2000 })
+    .then((h) => h.jsonValue(), () => "");
+  await page.mouse.move(0, 0);
+  return tip;
+}
+
 const allPages = sites.flatMap((s) => pages(s.dir, s.prefix));
 const screenshotted = new Set();
 for (const { url } of allPages) {
@@ -124,43 +169,16 @@ for (const { url } of allPages) {
     return null;
   });
   if (hover) {
-    const box = page.locator(`#${hover} .chart-live`);
-    await box.scrollIntoViewIfNeeded();
-    const r = await box.boundingBox();
-    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
-    const tip = await page
-      .waitForFunction((id) => {
-        const div = document.querySelector(`#${CSS.escape(id)} .chart-live div[style*="z-index: 9999999"]`);
-        return div && div.style.display !== "none" && div.style.opacity !== "0" && div.textContent.trim();
-      }, hover, { timeout: 2000 })
-      .then((h) => h.jsonValue(), () => "");
+    const tip = await tooltipAtAPoint(page, hover);
     check(tip !== "", `${name}: chart ${hover} shows no tooltip on hover`);
   }
-  // On the chart-forms fixture, every chart (timeline, small multiples, map) shows its
-  // tooltip when the pointer is on its first point (for a map, on China).
-  if (name.includes("/chart-forms/")) {
+  // On the fixtures' pages of every form (each chart type, dots, marks, log scales, percent
+  // stacks, timelines, small multiples, maps), every chart shows its tooltip when the
+  // pointer is on its middle point.
+  if (name.endsWith("/chart-forms/") || name.endsWith("/charts/kinds/")) {
     for (const c of charts) {
-      const box = page.locator(`#${c.id} .chart-live`);
-      await box.scrollIntoViewIfNeeded();
-      const at = await page.evaluate((id) => {
-        const inst = echarts.getInstanceByDom(document.querySelector(`#${CSS.escape(id)} .chart-live`));
-        const s = inst.getOption().series[0];
-        if (s.type === "map") return inst.convertToPixel({ seriesIndex: 0 }, [104, 35]);
-        const i = s.data.findIndex((d) => d !== null && d !== undefined);
-        const d = s.data[i];
-        const v = d && typeof d === "object" && !Array.isArray(d) ? d.value : d;
-        return inst.convertToPixel({ seriesIndex: 0 }, Array.isArray(v) ? v : [i, v]);
-      }, c.id);
-      const r = await box.boundingBox();
-      await page.mouse.move(r.x + at[0], r.y + at[1]);
-      const tip = await page
-        .waitForFunction((id) => {
-          const div = document.querySelector(`#${CSS.escape(id)} .chart-live div[style*="z-index: 9999999"]`);
-          return div && div.style.display !== "none" && div.style.opacity !== "0" && div.textContent.trim();
-        }, c.id, { timeout: 2000 })
-        .then((h) => h.jsonValue(), () => "");
-      check(tip !== "", `${name}: chart ${c.id} shows no tooltip at its first point`);
-      await page.mouse.move(0, 0);
+      const tip = await tooltipAtAPoint(page, c.id);
+      check(tip !== "", `${name}: chart ${c.id} shows no tooltip at its middle point`);
     }
   }
   check(errors.length === 0, `${name}: console errors: ${errors.join(" | ")}`);
