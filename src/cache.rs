@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 pub const DIR_VARIABLE: &str = "FOLIO_CACHE_DIR";
 
 /// The first bytes of an entry: its format. A new format gives every entry a new key too.
-const MAGIC: &[u8; 16] = b"folio-render-v1\n";
+const MAGIC: &[u8; 16] = b"folio-render-v2\n";
 
 /// What every key starts from: the entry format, folio's version, the ECharts build, the
 /// scripts around it, the card's layout and the fonts the SVG is measured and rasterised with.
@@ -64,8 +64,9 @@ pub struct RenderCache {
     dir: Option<PathBuf>,
 }
 
-/// A figure version's static renderings.
-pub type Static = (String, Vec<u8>);
+/// A figure version's static renderings: the SVG, the PNG card (`preview.png`) and the PNG
+/// image at twice the SVG's size (`figure.png`).
+pub type Static = (String, Vec<u8>, Vec<u8>);
 
 impl RenderCache {
     /// The cache in `FOLIO_CACHE_DIR`, else in the user's cache directory; off when the
@@ -124,12 +125,14 @@ impl RenderCache {
 }
 
 /// An entry: the magic, the SHA-256 of the rest, the SVG's length (8 bytes, little-endian),
-/// the SVG, the PNG.
-fn encode((svg, png): &Static) -> Vec<u8> {
-    let mut body = Vec::with_capacity(8 + svg.len() + png.len());
+/// the SVG, the card's length, the card, the image.
+fn encode((svg, card, image): &Static) -> Vec<u8> {
+    let mut body = Vec::with_capacity(16 + svg.len() + card.len() + image.len());
     body.extend_from_slice(&(svg.len() as u64).to_le_bytes());
     body.extend_from_slice(svg.as_bytes());
-    body.extend_from_slice(png);
+    body.extend_from_slice(&(card.len() as u64).to_le_bytes());
+    body.extend_from_slice(card);
+    body.extend_from_slice(image);
     let mut entry = MAGIC.to_vec();
     entry.extend_from_slice(&Sha256::digest(&body));
     entry.extend_from_slice(&body);
@@ -143,10 +146,15 @@ fn decode(entry: &[u8]) -> Option<Static> {
     if Sha256::digest(body).as_slice() != digest {
         return None;
     }
-    let (length, rest) = body.split_at_checked(8)?;
-    let length = usize::try_from(u64::from_le_bytes(length.try_into().ok()?)).ok()?;
-    let (svg, png) = rest.split_at_checked(length)?;
-    Some((String::from_utf8(svg.to_vec()).ok()?, png.to_vec()))
+    let part = |rest: &[u8]| -> Option<(Vec<u8>, Vec<u8>)> {
+        let (length, rest) = rest.split_at_checked(8)?;
+        let length = usize::try_from(u64::from_le_bytes(length.try_into().ok()?)).ok()?;
+        let (part, rest) = rest.split_at_checked(length)?;
+        Some((part.to_vec(), rest.to_vec()))
+    };
+    let (svg, rest) = part(body)?;
+    let (card, image) = part(&rest)?;
+    Some((String::from_utf8(svg).ok()?, card, image))
 }
 
 #[cfg(test)]
@@ -157,7 +165,7 @@ mod tests {
     fn keeps_what_it_made_and_rebuilds_a_damaged_entry() {
         let dir = tempfile::tempdir().unwrap();
         let cache = RenderCache::at(dir.path());
-        let made = || Ok(("<svg/>".to_string(), vec![1, 2, 3]));
+        let made = || Ok(("<svg/>".to_string(), vec![1, 2, 3], vec![4]));
         assert_eq!(cache.static_chart("{}", made).unwrap().1, vec![1, 2, 3]);
         // Kept: `make` is not called again.
         let kept = cache.static_chart("{}", || Err("made again".to_string()));
@@ -173,22 +181,22 @@ mod tests {
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
         std::fs::write(&entry, &bytes).unwrap();
-        let remade = cache.static_chart("{}", || Ok(("<svg/>".to_string(), vec![9])));
+        let remade = cache.static_chart("{}", || Ok(("<svg/>".to_string(), vec![9], vec![])));
         assert_eq!(remade.unwrap().1, vec![9]);
         // Another option is another entry.
-        let other = cache.static_chart("{\"a\":1}", || Ok((String::new(), vec![])));
+        let other = cache.static_chart("{\"a\":1}", || Ok((String::new(), vec![], vec![])));
         assert_eq!(other.unwrap().1, Vec::<u8>::new());
     }
 
     #[test]
     fn reads_only_intact_entries() {
-        let entry = encode(&("<svg>é</svg>".to_string(), vec![0, 255]));
+        let entry = encode(&("<svg>é</svg>".to_string(), vec![0, 255], vec![7, 8]));
         assert_eq!(
             decode(&entry),
-            Some(("<svg>é</svg>".to_string(), vec![0, 255]))
+            Some(("<svg>é</svg>".to_string(), vec![0, 255], vec![7, 8]))
         );
         assert_eq!(decode(&entry[..entry.len() - 1]), None);
-        assert_eq!(decode(b"folio-render-v1\n"), None);
+        assert_eq!(decode(b"folio-render-v2\n"), None);
         assert_eq!(decode(b""), None);
     }
 }

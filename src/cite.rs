@@ -1,5 +1,5 @@
-//! Citations of the report and of figure versions: an APA-like reference, BibTeX and
-//! CSL-JSON, each with the permanent URL, the version, the `dataset@version` and its
+//! Citations of the report and of figure versions: an APA-like reference, BibTeX, CSL-JSON
+//! and RIS, each with the permanent URL, the version, the `dataset@version` and its
 //! SHA-256.
 //!
 //! In: the configuration and what is cited. Out: text in each format. Nothing here reads
@@ -66,6 +66,8 @@ pub enum Format {
     Bibtex,
     /// A CSL-JSON item (an array of one).
     CslJson,
+    /// An RIS record, as Zotero, EndNote and Mendeley import it.
+    Ris,
 }
 
 impl std::str::FromStr for Format {
@@ -75,8 +77,9 @@ impl std::str::FromStr for Format {
             "apa" => Ok(Format::Apa),
             "bibtex" => Ok(Format::Bibtex),
             "csl-json" => Ok(Format::CslJson),
+            "ris" => Ok(Format::Ris),
             other => Err(format!(
-                "unknown citation format {other:?}: use apa, bibtex or csl-json"
+                "unknown citation format {other:?}: use apa, bibtex, csl-json or ris"
             )),
         }
     }
@@ -92,7 +95,65 @@ pub fn figure(config: &Config, figure: &FigureRef<'_>, format: Format) -> String
                 .expect("JSON serialises")
                 + "\n"
         }
+        Format::Ris => ris(config, figure),
     }
+}
+
+/// RIS records: `TAG  - value` lines ended by CR LF, a record from `TY` to `ER` (the RIS
+/// format as Research Information Systems specified it, and as Zotero, EndNote and
+/// Mendeley read it; values in UTF-8). A value is one line: line breaks become spaces.
+fn ris_record(kind: &str, fields: &[(&str, String)]) -> String {
+    let mut record = format!("TY  - {kind}\r\n");
+    for (tag, value) in fields {
+        let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !value.is_empty() {
+            record.push_str(&format!("{tag}  - {value}\r\n"));
+        }
+    }
+    record.push_str("ER  - \r\n");
+    record
+}
+
+/// `YYYY/MM/DD/`, RIS's date form, from `YYYY-MM-DD`.
+fn ris_date(date: &str) -> String {
+    format!("{}/", date.replace('-', "/"))
+}
+
+/// An RIS record (`TY  - FIGURE`) for a figure version: its authors, title, the report it
+/// is in, its version as the edition, its date, permanent URL and data.
+pub fn ris(config: &Config, f: &FigureRef<'_>) -> String {
+    let mut fields: Vec<(&str, String)> =
+        config.authors.iter().map(|a| ("AU", a.clone())).collect();
+    fields.extend([
+        (
+            "TI",
+            format!("{} (figure {}, version {})", f.title, f.id, f.version),
+        ),
+        ("T2", config.title.clone()),
+        ("ET", f.version.to_string()),
+        ("PY", year(f.published).to_string()),
+        ("DA", ris_date(f.published)),
+        ("UR", f.url.clone()),
+        ("N1", format!("Data: {}, SHA-256 {}", f.data, f.sha256)),
+        ("ID", f.key()),
+    ]);
+    ris_record("FIGURE", &fields)
+}
+
+/// An RIS record (`TY  - RPRT`) for the report itself. `date` is the date of its latest
+/// publication.
+pub fn report_ris(config: &Config, date: &str) -> String {
+    let mut fields: Vec<(&str, String)> =
+        config.authors.iter().map(|a| ("AU", a.clone())).collect();
+    fields.extend([
+        ("TI", config.title.clone()),
+        ("ET", config.version.clone()),
+        ("PY", year(date).to_string()),
+        ("DA", ris_date(date)),
+        ("UR", config.base_url.clone()),
+        ("ID", "report".to_string()),
+    ]);
+    ris_record("RPRT", &fields)
 }
 
 fn authors_apa(authors: &[String]) -> String {
@@ -202,6 +263,24 @@ pub fn csl_json(config: &Config, f: &FigureRef<'_>) -> serde_json::Value {
     })
 }
 
+/// The report as a reference: `Authors (year). Title (version N). URL`. `date` is the date
+/// of its latest publication.
+pub fn report_text(config: &Config, date: &str) -> String {
+    let authors = authors_apa(&config.authors);
+    let by = if authors.is_empty() {
+        String::new()
+    } else {
+        format!("{authors} ")
+    };
+    format!(
+        "{by}({}). {} (version {}). {}",
+        year(date),
+        config.title,
+        config.version,
+        config.base_url
+    )
+}
+
 /// A `@report` entry for the report itself. `date` is the date of its latest publication.
 pub fn report_bibtex(config: &Config, date: &str) -> String {
     let mut entry = String::from("@report{report,\n");
@@ -277,5 +356,22 @@ mod tests {
         assert_eq!(item["version"], "2");
         assert_eq!(item["issued"]["date-parts"][0], json!([2025, 11, 27]));
         assert_eq!(item["note"], "Data: d@2025-11-27, SHA-256 ab12");
+    }
+
+    #[test]
+    fn ris_records_end_each_line_in_crlf_and_keep_values_on_one_line() {
+        let mut f = figure();
+        f.title = "Share of\ndownloads";
+        assert_eq!(
+            ris(&config(), &f),
+            "TY  - FIGURE\r\nAU  - Ada Lovelace\r\nAU  - Charles Babbage\r\nTI  - Share of downloads (figure share, version 2)\r\nT2  - R & D\r\nET  - 2\r\nPY  - 2025\r\nDA  - 2025/11/27/\r\nUR  - https://example.org/r/figures/share/v2/\r\nN1  - Data: d@2025-11-27, SHA-256 ab12\r\nID  - share-v2\r\nER  - \r\n"
+        );
+        let report = report_ris(&config(), "2026-11-29");
+        assert!(
+            report.starts_with("TY  - RPRT\r\nAU  - Ada Lovelace\r\n"),
+            "{report}"
+        );
+        assert!(report.contains("TI  - R & D\r\nET  - 1\r\nPY  - 2026\r\nDA  - 2026/11/29/\r\nUR  - https://example.org/r/\r\n"));
+        assert_eq!("ris".parse::<Format>(), Ok(Format::Ris));
     }
 }

@@ -74,7 +74,7 @@ enum Command {
     Cite {
         /// The figure's id, optionally with a version: download-share@v1.
         figure: String,
-        /// apa, bibtex or csl-json.
+        /// apa, bibtex, csl-json or ris.
         #[arg(long, default_value = "apa")]
         format: crate::cite::Format,
         /// The project directory.

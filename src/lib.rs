@@ -16,6 +16,7 @@
 
 pub mod bib;
 pub mod bibtex;
+pub mod bundle;
 pub mod cache;
 pub mod chart;
 pub mod check;

@@ -121,6 +121,7 @@ pub fn directives(markdown: &str) -> Vec<Directive> {
             Ok(String::new())
         },
         false,
+        "",
     );
     found
 }
@@ -131,7 +132,17 @@ pub fn render(
     markdown: &str,
     resolve: &mut dyn FnMut(&Directive) -> Result<String, Diagnostic>,
 ) -> (Rendered, Vec<Diagnostic>) {
-    walk(markdown, resolve, true)
+    walk(markdown, resolve, true, "")
+}
+
+/// [`render`] for a page that holds several bodies (the print edition): every heading and
+/// footnote id starts with `prefix`, so that ids stay unique across the bodies.
+pub fn render_prefixed(
+    markdown: &str,
+    resolve: &mut dyn FnMut(&Directive) -> Result<String, Diagnostic>,
+    prefix: &str,
+) -> (Rendered, Vec<Diagnostic>) {
+    walk(markdown, resolve, true, prefix)
 }
 
 /// A short piece of inline Markdown (a citation's prefix or suffix) as HTML, without the
@@ -156,6 +167,7 @@ fn walk(
     markdown: &str,
     resolve: &mut dyn FnMut(&Directive) -> Result<String, Diagnostic>,
     html: bool,
+    prefix: &str,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut resolve_into = |directive: Directive, events: &mut Vec<Event<'_>>, block: bool| {
@@ -247,11 +259,13 @@ fn walk(
             // Footnotes take ids of their own kind (`fn-<label>`), so that no label can take
             // an id the page gives another element (`[^main]`).
             Event::FootnoteReference(label) => {
-                events.push(Event::FootnoteReference(format!("fn-{label}").into()));
+                events.push(Event::FootnoteReference(
+                    format!("fn-{prefix}{label}").into(),
+                ));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 events.push(Event::Start(Tag::FootnoteDefinition(
-                    format!("fn-{label}").into(),
+                    format!("fn-{prefix}{label}").into(),
                 )));
             }
             other => events.push(other),
@@ -262,7 +276,7 @@ fn walk(
         return (Rendered::default(), errors);
     }
 
-    let (events, toc) = anchor_headings(events);
+    let (events, toc) = anchor_headings(events, prefix);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out, events.into_iter());
     (Rendered { html: out, toc }, errors)
@@ -473,7 +487,7 @@ const RESERVED_PREFIXES: [&str; 3] = ["fig-", "ref-", "fn-"];
 /// construction: a heading never takes an id used before it, one a footnote takes, or one
 /// the page reserves for its own elements (`## Main` becomes `main-1`, `## Fig trend`
 /// `section-fig-trend`).
-fn anchor_headings(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>) {
+fn anchor_headings<'a>(events: Vec<Event<'a>>, prefix: &str) -> (Vec<Event<'a>>, Vec<TocEntry>) {
     let mut out = Vec::with_capacity(events.len());
     let mut toc = Vec::new();
     let mut used: BTreeSet<String> = events
@@ -498,7 +512,7 @@ fn anchor_headings(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>) {
             .collect();
         let title = plain_text(&inner);
         let base = id.map_or_else(|| slugify(&title), |id| id.to_string());
-        let id = unique(base, &mut used);
+        let id = format!("{prefix}{}", unique(base, &mut used));
         let mut inner_html = String::new();
         pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
         let n = heading_number(level);

@@ -202,6 +202,10 @@ fn content_type(path: &str) -> &'static str {
         "xml" => "application/xml",
         "bib" => "text/plain; charset=utf-8",
         "txt" => "text/plain; charset=utf-8",
+        // RIS as reference managers register it (Zotero, EndNote), and as GitHub Pages
+        // serves it.
+        "ris" => "application/x-research-info-systems",
+        "zip" => "application/zip",
         _ => "application/octet-stream",
     }
 }

@@ -32,6 +32,8 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("figures.html", include_str!("../templates/figures.html")),
     ("changes.html", include_str!("../templates/changes.html")),
+    ("embed.html", include_str!("../templates/embed.html")),
+    ("print.html", include_str!("../templates/print.html")),
 ];
 
 const DEFAULT_ASSETS: &[(&str, &[u8])] = &[

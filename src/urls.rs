@@ -20,6 +20,16 @@ pub fn figure_version(id: &str, version: u32) -> String {
     format!("figures/{id}/v{version}/")
 }
 
+/// `figures/<id>/embed/`: the figure's current version, alone, for an iframe.
+pub fn embed(id: &str) -> String {
+    format!("figures/{id}/embed/")
+}
+
+/// `figures/<id>/v<N>/embed/`: one version of a figure, alone, for an iframe; for good.
+pub fn embed_version(id: &str, version: u32) -> String {
+    format!("figures/{id}/v{version}/embed/")
+}
+
 /// The files of a figure version besides its page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FigureFile {
@@ -31,6 +41,16 @@ pub enum FigureFile {
     Csv,
     /// `option.json`: the ECharts option.
     Option,
+    /// `figure.png`: the chart at twice the static SVG's size.
+    Image,
+    /// `figure.zip`: data, metadata, SVG, citations and a README in one file.
+    Bundle,
+    /// `citation.bib`: the version's BibTeX entry.
+    Bibtex,
+    /// `citation.json`: the version's CSL-JSON item.
+    CslJson,
+    /// `citation.ris`: the version's RIS record.
+    Ris,
 }
 
 impl FigureFile {
@@ -41,6 +61,11 @@ impl FigureFile {
             FigureFile::Png => "preview.png",
             FigureFile::Csv => "data.csv",
             FigureFile::Option => "option.json",
+            FigureFile::Image => "figure.png",
+            FigureFile::Bundle => "figure.zip",
+            FigureFile::Bibtex => "citation.bib",
+            FigureFile::CslJson => "citation.json",
+            FigureFile::Ris => "citation.ris",
         }
     }
 }
@@ -83,6 +108,16 @@ pub fn feed() -> &'static str {
 /// `citation.bib`: the report and every figure version as BibTeX.
 pub fn citations() -> &'static str {
     "citation.bib"
+}
+
+/// `citation.ris`: the report and every figure version as RIS.
+pub fn citations_ris() -> &'static str {
+    "citation.ris"
+}
+
+/// `print/`: the whole report on one page, for print and PDF.
+pub fn print() -> &'static str {
+    "print/"
 }
 
 /// `sitemap.xml`.

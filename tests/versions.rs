@@ -34,7 +34,25 @@ fn edit_chapter(dir: &tempfile::TempDir, from: &str, to: &str) {
 
 fn version_files(dir: &tempfile::TempDir, version: u32) -> Vec<(String, Vec<u8>)> {
     let files = tree(&dir.path().join(format!("public/figures/share/v{version}")));
-    assert!(files.len() == 5, "{files:?}");
+    // The page, its embed, the SVG, the PNG card and the 2x image, data.csv, option.json,
+    // the bundle and three citation files.
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "citation.bib",
+            "citation.json",
+            "citation.ris",
+            "data.csv",
+            "embed/index.html",
+            "figure.png",
+            "figure.svg",
+            "figure.zip",
+            "index.html",
+            "option.json",
+            "preview.png"
+        ]
+    );
     files
         .into_iter()
         .filter(|(name, _)| name != "index.html")

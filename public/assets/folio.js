@@ -161,13 +161,41 @@
     });
   }
 
+  // An embedded figure tells the page around it how tall it is, so that the snippet's
+  // script can size its iframe (no scroll bar, no gap). Only its height is sent.
+  function reportHeight() {
+    if (!document.body || !document.body.classList.contains("embed") || window.parent === window) return;
+    var last = 0;
+    var post = function () {
+      var height = Math.ceil(document.documentElement.scrollHeight);
+      if (height === last) return;
+      last = height;
+      window.parent.postMessage({ folioEmbed: true, height: height }, "*");
+    };
+    post();
+    window.addEventListener("load", post);
+    window.addEventListener("resize", post);
+    if (window.ResizeObserver) new ResizeObserver(post).observe(document.body);
+  }
+
+  // Charts' static images load lazily on screen; on paper every one must be there. The
+  // print edition loads them all at once, and any page does before it is printed.
+  function loadImages() {
+    Array.prototype.forEach.call(document.querySelectorAll("img[loading=lazy]"), function (img) {
+      img.loading = "eager";
+    });
+  }
+  window.addEventListener("beforeprint", loadImages);
+  if (document.querySelector(".print-edition")) loadImages();
+
   // The dev server swaps a page's content in place after a rebuild and calls this.
   window.folioDrawCharts = function () { drawCharts(); copyButtons(); };
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { drawCharts(); copyButtons(); });
+    document.addEventListener("DOMContentLoaded", function () { drawCharts(); copyButtons(); reportHeight(); });
   } else {
     drawCharts();
     copyButtons();
+    reportHeight();
   }
 })();

@@ -66,6 +66,8 @@ struct SiteUrls {
     changes: String,
     feed: String,
     citations: String,
+    citations_ris: String,
+    print: String,
     echarts: String,
 }
 
@@ -148,6 +150,8 @@ pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<Fil
             changes: format!("{base_path}{}", urls::changes()),
             feed: format!("{base_path}{}", urls::feed()),
             citations: format!("{base_path}{}", urls::citations()),
+            citations_ris: format!("{base_path}{}", urls::citations_ris()),
+            print: format!("{base_path}{}", urls::print()),
             echarts: format!("{base_path}{}", urls::echarts()),
         },
     };
@@ -219,6 +223,11 @@ pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<Fil
     }
     errors.extend(figure_pages(report, drawn, theme, cache, &mut site));
     site.add(urls::citations(), citation_bib(report));
+    site.add(urls::citations_ris(), citation_ris(report));
+    match print_edition(report, drawn, theme) {
+        Ok(html) => site.add(urls::index(urls::print()), html),
+        Err(e) => errors.extend(e),
+    }
     let changes = changes(report, &base_path);
     match theme.render_page("changes.html", &changes) {
         Ok(html) => site.add(urls::index(urls::changes()), html),
@@ -276,7 +285,6 @@ fn prose(
     theme: &SiteTheme,
     checked: &CheckedPage,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let base = report.config.base_path();
     let references = match &report.bibliography {
         Some(bibliography) if !checked.citations.is_empty() => {
             bibliography.render_page(&checked.citations)
@@ -284,17 +292,65 @@ fn prose(
         _ => crate::bib::PageReferences::default(),
     };
     let mut citations = references.citations.iter();
-    let (mut rendered, errors) = markdown::render(checked.page.body(), &mut |directive| {
+    let mut rendered = body(report, drawn, theme, checked, &mut citations, None)?;
+    if !references.references.is_empty() {
+        rendered
+            .html
+            .push_str(&reference_list(&references, "references"));
+        rendered.toc.push(TocEntry {
+            level: 2,
+            id: "references".to_string(),
+            title: "References".to_string(),
+        });
+    }
+    Ok(rendered)
+}
+
+/// A reference list as HTML, headed "References" with the id `id`.
+fn reference_list(references: &crate::bib::PageReferences, id: &str) -> String {
+    let mut html = format!(
+        "<section class=\"references\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">References</h2>\n<ol{}>\n",
+        if references.numeric {
+            " class=\"numbered\""
+        } else {
+            ""
+        }
+    );
+    for (key, entry) in &references.references {
+        html.push_str(&format!(
+            "<li id=\"ref-{}\">{entry}</li>\n",
+            html::escape(key)
+        ));
+    }
+    html.push_str("</ol>\n</section>\n");
+    html
+}
+
+/// A page's body as HTML, each directive replaced by its markup, the page's in-text
+/// citations taken in order from `citations`. `print` is the id prefix of a page in the
+/// print edition, where figure references point at figures on the same page.
+fn body<'a>(
+    report: &Report,
+    drawn: &[Drawn<'_>],
+    theme: &SiteTheme,
+    checked: &CheckedPage,
+    citations: &mut impl Iterator<Item = &'a String>,
+    print: Option<&str>,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let base = report.config.base_path();
+    let mut resolve = |directive: &Directive| {
         Ok(match checked.resolved.get(&directive.offset()) {
             Some(Resolved::Figure(i)) => figure_fragment(theme, report, &drawn[*i])?,
             Some(Resolved::FigRef(i)) => {
                 let target = &report.figures[*i];
                 let place = target.place.expect("a reference's target is in the prose");
+                let page = match print {
+                    Some(_) => String::new(),
+                    None => format!("{base}{}", report.pages[place.page].page.url_path()),
+                };
                 format!(
-                    "<a class=\"figref\" href=\"{base}{}#fig-{}\">Figure {}</a>",
-                    report.pages[place.page].page.url_path(),
-                    target.figure.spec.id,
-                    place.number
+                    "<a class=\"figref\" href=\"{page}#fig-{}\">Figure {}</a>",
+                    target.figure.spec.id, place.number
                 )
             }
             Some(Resolved::Value(v)) => format!(
@@ -309,30 +365,126 @@ fn prose(
             Some(Resolved::Cite) => citations.next().cloned().unwrap_or_default(),
             Some(Resolved::Omitted) | None => String::new(),
         })
-    });
+    };
+    let (rendered, errors) =
+        markdown::render_prefixed(checked.page.body(), &mut resolve, print.unwrap_or(""));
     if !errors.is_empty() {
         return Err(errors);
     }
-    if !references.references.is_empty() {
-        rendered.html.push_str(if references.numeric {
-            "<section class=\"references\" aria-labelledby=\"references\">\n<h2 id=\"references\">References</h2>\n<ol class=\"numbered\">\n"
-        } else {
-            "<section class=\"references\" aria-labelledby=\"references\">\n<h2 id=\"references\">References</h2>\n<ol>\n"
-        });
-        for (key, entry) in &references.references {
-            rendered.html.push_str(&format!(
-                "<li id=\"ref-{}\">{entry}</li>\n",
-                html::escape(key)
-            ));
-        }
-        rendered.html.push_str("</ol>\n</section>\n");
-        rendered.toc.push(TocEntry {
-            level: 2,
-            id: "references".to_string(),
-            title: "References".to_string(),
-        });
-    }
     Ok(rendered)
+}
+
+/// A page's body as it reads in the print edition: links and image sources relative to the
+/// page (at `page_url`, an absolute path) made absolute, so that they lead where they did;
+/// links to a heading or footnote of the page itself given the page's id `prefix`. Figure
+/// (`#fig-`), reference (`#ref-`) and footnote (`#fn-`, already prefixed) anchors are on the
+/// print page as they are.
+fn print_links(html: &str, page_url: &str, prefix: &str) -> String {
+    let Ok(base) = url::Url::parse(&format!("https://print.invalid{page_url}")) else {
+        return html.to_string();
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = [" href=\"", " src=\""]
+            .iter()
+            .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
+            .min();
+        let Some((at, len)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let (before, after) = rest.split_at(at + len);
+        out.push_str(before);
+        let end = after.find('"').unwrap_or(after.len());
+        let value = &after[..end];
+        let kept = ["#fig-", "#ref-", "#fn-"];
+        let rewritten = if let Some(anchor) = value.strip_prefix('#') {
+            if kept.iter().any(|k| value.starts_with(k)) {
+                value.to_string()
+            } else {
+                format!("#{prefix}{anchor}")
+            }
+        } else if value.starts_with('/') || value.contains(':') || value.is_empty() {
+            value.to_string()
+        } else {
+            match base.join(value) {
+                Ok(joined) => {
+                    let mut path = joined.path().to_string();
+                    if let Some(query) = joined.query() {
+                        path.push('?');
+                        path.push_str(query);
+                    }
+                    if let Some(fragment) = joined.fragment() {
+                        path.push('#');
+                        path.push_str(fragment);
+                    }
+                    path
+                }
+                Err(_) => value.to_string(),
+            }
+        };
+        out.push_str(&rewritten);
+        rest = &after[end..];
+    }
+}
+
+/// `/print/`: the whole report on one page in reading order, for print and PDF: a title
+/// page (title, version, date, authors, how to cite), every page's body (headings and
+/// footnotes given ids of their own, figures as their static images with source lines and
+/// permanent addresses, figure references pointing within the page), and one reference list
+/// for the whole report, numbered across it where the style numbers.
+fn print_edition(
+    report: &Report,
+    drawn: &[Drawn<'_>],
+    theme: &SiteTheme,
+) -> Result<String, Vec<Diagnostic>> {
+    let config = &report.config;
+    let all: Vec<_> = report
+        .pages
+        .iter()
+        .flat_map(|p| p.citations.iter().cloned())
+        .collect();
+    let references = match &report.bibliography {
+        Some(bibliography) if !all.is_empty() => bibliography.render_page(&all),
+        _ => crate::bib::PageReferences::default(),
+    };
+    let mut citations = references.citations.iter();
+    let mut errors = Vec::new();
+    let mut chapters = Vec::new();
+    for (i, checked) in report.pages.iter().enumerate() {
+        let prefix = format!("p{i}-");
+        let page_url = format!("{}{}", config.base_path(), checked.page.url_path());
+        match body(report, drawn, theme, checked, &mut citations, Some(&prefix)) {
+            Ok(mut rendered) => {
+                rendered.html = print_links(&rendered.html, &page_url, &prefix);
+                chapters.push(serde_json::json!({
+                    "title": checked.page.meta.title,
+                    "id": format!("p{i}"),
+                    "url": format!("{}{}", config.base_url, checked.page.url_path()),
+                    "front": checked.page.is_front(),
+                    "content": rendered.html,
+                }))
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let published = latest_publication(&report.lock);
+    let view = serde_json::json!({
+        "title": format!("{} (print edition)", config.title),
+        "canonical": format!("{}{}", config.base_url, urls::print()),
+        "url": format!("{}{}", config.base_path(), urls::print()),
+        "charts": false,
+        "published": published,
+        "citation": crate::cite::report_text(config, &published),
+        "chapters": chapters,
+        "references": (!references.references.is_empty())
+            .then(|| reference_list(&references, "references")),
+    });
+    theme.render_page("print.html", &view).map_err(|e| vec![e])
 }
 
 /// Lists every HTML page but the 404 page.
@@ -624,6 +776,14 @@ struct FigureView {
     svg_url: String,
     csv_url: String,
     option_url: String,
+    png_url: String,
+    zip_url: String,
+    bib_url: String,
+    csl_url: String,
+    ris_url: String,
+    /// The iframe snippets that embed this version, and the figure's current version.
+    embed_pinned: String,
+    embed_latest: String,
     option_json: String,
     /// The text description: alt text of the static image, label of the live chart.
     description: String,
@@ -644,6 +804,24 @@ struct Citations {
     apa: String,
     bibtex: String,
     csl_json: String,
+    ris: String,
+}
+
+/// The HTML a site pastes to embed a figure: an iframe of the embed page at `path` under
+/// `base_url`, and a script that sets the iframe's height to what the embedded page reports
+/// (its `folio.js` posts `{folioEmbed: true, height}`), accepting messages from the report's
+/// origin alone. `chart_height` is the static chart's height at 720 px, for the first height.
+fn embed_snippet(base_url: &str, path: &str, title: &str, chart_height: u32) -> String {
+    let origin = base_url
+        .split_once("://")
+        .map(|(scheme, rest)| format!("{scheme}://{}", rest.split('/').next().unwrap_or(rest)))
+        .unwrap_or_default();
+    format!(
+        "<iframe src=\"{base_url}{path}\" title=\"{}\" width=\"100%\" height=\"{}\" style=\"border:0\" loading=\"lazy\" data-folio-embed></iframe>\n\
+         <script>addEventListener(\"message\",function(e){{if(e.origin!==\"{origin}\"||!e.data||!e.data.folioEmbed)return;document.querySelectorAll(\"iframe[data-folio-embed]\").forEach(function(f){{if(f.contentWindow===e.source)f.height=e.data.height}})}})</script>",
+        crate::html::escape(title),
+        chart_height + 110,
+    )
 }
 
 #[derive(Serialize)]
@@ -692,6 +870,7 @@ fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
             apa: crate::cite::figure(config, &cited, crate::cite::Format::Apa),
             bibtex: crate::cite::figure(config, &cited, crate::cite::Format::Bibtex),
             csl_json: crate::cite::figure(config, &cited, crate::cite::Format::CslJson),
+            ris: crate::cite::figure(config, &cited, crate::cite::Format::Ris),
         },
         title: spec.title.clone(),
         kind: spec.kind.name(),
@@ -708,6 +887,23 @@ fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
         svg_url: file(FigureFile::Svg),
         csv_url: file(FigureFile::Csv),
         option_url: file(FigureFile::Option),
+        png_url: file(FigureFile::Image),
+        zip_url: file(FigureFile::Bundle),
+        bib_url: file(FigureFile::Bibtex),
+        csl_url: file(FigureFile::CslJson),
+        ris_url: file(FigureFile::Ris),
+        embed_pinned: embed_snippet(
+            &config.base_url,
+            &urls::embed_version(&spec.id, shown.version),
+            &spec.title,
+            size.height,
+        ),
+        embed_latest: embed_snippet(
+            &config.base_url,
+            &urls::embed(&spec.id),
+            &spec.title,
+            size.height,
+        ),
         option_json: chart::embeddable_json(option),
         description: figure.description(),
         width: chart::WIDTH,
@@ -844,10 +1040,40 @@ fn version_output(
         source: shown.figure.source.clone(),
         report: report.config.title.clone(),
     };
+    let cited = figure_ref(&report.config, shown);
+    let citations = [
+        (FigureFile::Bibtex, crate::cite::Format::Bibtex),
+        (FigureFile::CslJson, crate::cite::Format::CslJson),
+        (FigureFile::Ris, crate::cite::Format::Ris),
+    ]
+    .map(|(name, format)| {
+        (
+            name,
+            crate::cite::figure(&report.config, &cited, format).into_bytes(),
+        )
+    });
+    let csv = shown.figure.table.to_csv();
     match static_chart(cache, option, chart::size(&shown.figure).height, &card) {
-        Ok((svg, png)) => {
+        Ok((svg, png, image)) => {
+            // The bundle: everything to reuse and cite this version offline.
+            let metadata = bundle_metadata(report, shown);
+            let readme = bundle_readme(report, shown, &view);
+            let mut bundled: Vec<(&str, &[u8])> = vec![
+                ("README.txt", readme.as_bytes()),
+                ("data.csv", &csv),
+                ("metadata.json", metadata.as_bytes()),
+                ("figure.svg", svg.as_bytes()),
+            ];
+            for (name, bytes) in &citations {
+                bundled.push((name.name(), bytes));
+            }
+            match crate::bundle::zip(&bundled, &shown.published) {
+                Ok(zip) => files.push((file(FigureFile::Bundle), zip)),
+                Err(e) => errors.push(Diagnostic::file("folio.lock", e)),
+            }
             files.push((file(FigureFile::Svg), svg.into_bytes()));
             files.push((file(FigureFile::Png), png));
+            files.push((file(FigureFile::Image), image));
         }
         Err(e) => {
             let where_ = chapter.map_or_else(|| "folio.lock".into(), |c| c.file.path.clone());
@@ -857,7 +1083,10 @@ fn version_output(
             ));
         }
     }
-    files.push((file(FigureFile::Csv), shown.figure.table.to_csv()));
+    files.push((file(FigureFile::Csv), csv));
+    for (name, bytes) in citations {
+        files.push((file(name), bytes));
+    }
     files.push((
         file(FigureFile::Option),
         (serde_json::to_string_pretty(option).expect("JSON serialises") + "\n").into(),
@@ -870,8 +1099,21 @@ fn version_output(
         urls::index(&urls::figure_version(id, shown.version)),
         &view.permalink,
     )];
+    let mut embeds = vec![urls::index(&urls::embed_version(id, shown.version))];
     if shown.version == report.latest(id) {
         pages.push((urls::index(&urls::figure(id)), &view.current_url));
+        embeds.push(urls::index(&urls::embed(id)));
+    }
+    for path in embeds {
+        let page = serde_json::json!({
+            "title": shown.figure.spec.title,
+            "canonical": view.canonical,
+            "figure": &view,
+        });
+        match theme.render_page("embed.html", &page) {
+            Ok(html) => files.push((path, html.into_bytes())),
+            Err(e) => errors.push(e),
+        }
     }
     for (path, url) in pages {
         let page = serde_json::json!({
@@ -902,7 +1144,7 @@ fn static_chart(
     option: &serde_json::Value,
     height: u32,
     card: &chart::preview::Card,
-) -> Result<(String, Vec<u8>), String> {
+) -> Result<crate::cache::Static, String> {
     let mut option = option.clone();
     // The static twin is shown on a light background, also in dark mode and print.
     option["backgroundColor"] = serde_json::json!("#ffffff");
@@ -926,7 +1168,8 @@ fn static_chart(
     cache.static_chart(&key, || {
         let svg = chart::svg::render(&option, chart::WIDTH, height)?;
         let png = chart::preview::png(&chart::preview::card_svg(&svg, height, card))?;
-        Ok((svg, png))
+        let image = chart::preview::scaled(&svg, 2.0)?;
+        Ok((svg, png, image))
     })
 }
 
@@ -1005,6 +1248,107 @@ fn changes(report: &Report, base: &str) -> serde_json::Value {
         "canonical": format!("{}{}", report.config.base_url, urls::changes()),
         "days": days,
     })
+}
+
+/// `metadata.json` of a figure version's bundle: the dataset's metadata, the snapshot it
+/// plots (version, SHA-256, retrieval date and notes) and the plotted columns as the figure
+/// shows them.
+fn bundle_metadata(report: &Report, shown: &FigureVersion) -> String {
+    let figure = &shown.figure;
+    let (dataset, version) = figure
+        .snapshot
+        .split_once('@')
+        .unwrap_or((&figure.snapshot, ""));
+    let meta = report.data.datasets.get(dataset).map(|d| &d.meta);
+    let notes = meta.and_then(|m| m.versions.get(version));
+    let columns: serde_json::Value =
+        serde_json::from_str(&crate::figure::columns(figure)).unwrap_or_default();
+    let value = serde_json::json!({
+        "figure": {
+            "id": figure.spec.id,
+            "title": figure.spec.title,
+            "version": shown.version,
+            "published": shown.published,
+            "url": format!("{}{}", report.config.base_url, urls::figure_version(&figure.spec.id, shown.version)),
+        },
+        "dataset": {
+            "name": dataset,
+            "title": meta.map(|m| m.title.as_str()),
+            "description": meta.map(|m| m.description.as_str()),
+            "source": meta.map(|m| m.source.as_str()),
+            "source_url": meta.map(|m| m.source_url.as_str()),
+            "license": meta.map(|m| m.license.as_str()),
+            "url": format!("{}{}", report.config.base_url, urls::dataset(dataset)),
+        },
+        "snapshot": {
+            "version": version,
+            "sha256": figure.sha256,
+            "retrieved": notes.and_then(|n| n.retrieved.as_ref()).map(|d| d.0.as_str()),
+            "notes": notes.map(|n| n.notes.as_str()),
+            "url": format!("{}{}", report.config.base_url, urls::snapshot_file(dataset, version)),
+        },
+        "columns": columns,
+    });
+    serde_json::to_string_pretty(&value).expect("JSON serialises") + "\n"
+}
+
+/// `README.txt` of a figure version's bundle: what the files are, where the data comes
+/// from, its licence, the version and the snapshot's checksum.
+fn bundle_readme(report: &Report, shown: &FigureVersion, view: &FigureView) -> String {
+    let figure = &shown.figure;
+    let license = figure
+        .snapshot
+        .split_once('@')
+        .and_then(|(dataset, _)| report.data.datasets.get(dataset))
+        .map(|d| d.meta.license.clone())
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| "not stated by the dataset".to_string());
+    let source = if figure.source_url.is_empty() {
+        figure.source.clone()
+    } else {
+        format!("{} <{}>", figure.source, figure.source_url)
+    };
+    format!(
+        "{title}\n\
+         Figure {id}, version {version}, published {published}, in {report} (version {report_version}).\n\
+         Permanent address: {url}\n\
+         \n\
+         Source: {source}\n\
+         Data: {snapshot}, SHA-256 {sha256}\n\
+         Licence of the data: {license}\n\
+         \n\
+         Files:\n\
+         - data.csv: exactly the rows and columns the figure plots\n\
+         - metadata.json: the dataset, the snapshot and the plotted columns\n\
+         - figure.svg: the chart as a static image\n\
+         - citation.bib, citation.json, citation.ris: this version's citation as BibTeX, CSL-JSON and RIS\n\
+         \n\
+         Cite it as:\n{apa}\n",
+        title = figure.spec.title,
+        id = figure.spec.id,
+        version = shown.version,
+        published = shown.published,
+        report = report.config.title,
+        report_version = report.config.version,
+        url = view.canonical,
+        snapshot = figure.snapshot,
+        sha256 = figure.sha256,
+        apa = view.citation.apa,
+    )
+}
+
+/// `/citation.ris`: the report, then every figure version by id and version, as RIS.
+fn citation_ris(report: &Report) -> String {
+    let mut ris = crate::cite::report_ris(&report.config, &latest_publication(&report.lock));
+    let mut cited: Vec<&FigureVersion> = report.figures.iter().collect();
+    cited.sort_by(|a, b| (&a.figure.spec.id, a.version).cmp(&(&b.figure.spec.id, b.version)));
+    for shown in cited {
+        ris.push_str(&crate::cite::ris(
+            &report.config,
+            &figure_ref(&report.config, shown),
+        ));
+    }
+    ris
 }
 
 /// `/citation.bib`: the report, then every figure version by id and version.

@@ -3,6 +3,9 @@
 //
 //   node run.mjs --site /folio/=../../public --site /charts/=/tmp/charts --artifacts DIR
 //
+// Then, on the report: its downloads are served with their types; an embed snippet works on
+// a page of another origin (the chart draws, the iframe takes its height); the print edition
+// loads every figure and prints to a PDF (saved with the screenshots).
 // For every page: no console error and no request to another origin; every chart draws,
 // and the first with an axis tooltip shows it on hover (every chart, on the pages of the
 // fixtures that hold each form);
@@ -36,6 +39,8 @@ const types = {
   ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
   ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png",
   ".csv": "text/csv", ".xml": "application/xml", ".bib": "text/plain", ".txt": "text/plain",
+  // As GitHub Pages serves them (its types come from the mime-db list).
+  ".zip": "application/zip", ".ris": "application/x-research-info-systems",
 };
 
 const server = http.createServer((req, res) => {
@@ -152,7 +157,9 @@ for (const { url } of allPages) {
   const response = await page.goto(url, { waitUntil: "networkidle" });
   const status = response.status();
   check(status === 200 || name.endsWith("404.html"), `${name}: HTTP ${status}`);
+  // (The print edition is static by design: it loads no chart script.)
   const charts = await page.evaluate(() => {
+    if (typeof echarts === "undefined" && document.querySelector(".print-edition")) return [];
     const figures = [...document.querySelectorAll("figure.figure")];
     return figures.map((f) => {
       const svg = f.querySelector(".chart-live svg");
@@ -164,7 +171,7 @@ for (const { url } of allPages) {
   const hover = await page.evaluate(() => {
     for (const f of document.querySelectorAll("figure.figure")) {
       const option = f.querySelector("script.folio-option");
-      if (option && JSON.parse(option.textContent).tooltip?.trigger === "axis") return f.id;
+      if (option && f.querySelector(".chart-live") && JSON.parse(option.textContent).tooltip?.trigger === "axis") return f.id;
     }
     return null;
   });
@@ -231,6 +238,76 @@ for (const { url } of allPages) {
     await small.screenshot({ path: path.join(artifacts, `${file}-360.png`), fullPage: true });
   }
   await small.close();
+}
+
+// Readers' extras, on the first site (the report).
+const reportSite = sites[0];
+const versionPage = allPages.find((p) => p.url.startsWith(origin + reportSite.prefix) && /\/figures\/[^/]+\/v1\/$/.test(p.url));
+if (versionPage) {
+  // Downloads: each served with its type, and the binary ones are what their names say.
+  const page = await withScript.newPage();
+  await page.goto(versionPage.url, { waitUntil: "networkidle" });
+  const links = await page.$$eval("#downloads + ul a[download]", (as) => as.map((a) => a.href));
+  const expected = { ".zip": "application/zip", ".csv": "text/csv", ".svg": "image/svg+xml", ".png": "image/png",
+    ".bib": "text/plain", ".json": "application/json", ".ris": "application/x-research-info-systems" };
+  const magic = { ".zip": "PK\u0003\u0004", ".png": "\u0089PNG", ".svg": "<svg", ".ris": "TY  - " };
+  check(links.length >= 8, `${versionPage.url}: ${links.length} downloads`);
+  for (const link of links) {
+    const ext = path.extname(new URL(link).pathname);
+    const response = await page.request.get(link);
+    const type = (response.headers()["content-type"] || "").split(";")[0];
+    check(response.status() === 200 && type === expected[ext], `${link}: HTTP ${response.status()}, ${type}`);
+    if (magic[ext]) {
+      const head = (await response.body()).subarray(0, 8).toString("latin1");
+      check(head.startsWith(magic[ext]), `${link} starts ${JSON.stringify(head)}`);
+    }
+  }
+  // Embeds: a page on another origin pastes the snippet the figure page offers; the chart
+  // draws inside the iframe, and the iframe takes the height the embedded page reports.
+  const snippet = await page.$eval("#embed-pinned ~ pre code", (c) => c.textContent);
+  await page.close();
+  // The snippet names the report's origin twice (the iframe's address and the origin its
+  // script accepts messages from): both become the test server's.
+  const published = new URL(/src="([^"]+)"/.exec(snippet)[1]).origin;
+  const local = snippet.split(published).join(origin);
+  const host = http.createServer((req, res) => {
+    res.writeHead(200, { "Content-Type": types[".html"] });
+    res.end(`<!doctype html><html lang="en"><head><title>Host</title></head><body><h1>Another site</h1>${local}<p>After.</p></body></html>`);
+  });
+  await new Promise((r) => host.listen(0, "127.0.0.1", r));
+  const hostPage = await withScript.newPage();
+  await hostPage.goto(`http://127.0.0.1:${host.address().port}/`, { waitUntil: "networkidle" });
+  const first = Number(/height="(\d+)"/.exec(local)[1]);
+  const sized = await hostPage
+    .waitForFunction((first) => {
+      const frame = document.querySelector("iframe[data-folio-embed]");
+      return frame && Number(frame.height) !== first && Number(frame.height);
+    }, first, { timeout: 5000 })
+    .then((h) => h.jsonValue(), () => 0);
+  const frame = hostPage.frames().find((f) => f.url().includes("/embed/"));
+  const drawn = frame ? await frame.$$eval(".chart-live svg path, .chart-live svg text", (e) => e.length) : 0;
+  const inner = frame ? await frame.evaluate(() => Math.ceil(document.documentElement.scrollHeight)) : -1;
+  check(drawn > 5, `embed of ${versionPage.url} on another origin: the chart did not draw`);
+  check(sized > 0 && Math.abs(sized - inner) <= 2, `embed of ${versionPage.url}: iframe ${sized} px for a page of ${inner} px`);
+  await hostPage.screenshot({ path: path.join(artifacts, "embed-on-another-origin.png"), fullPage: true });
+  await hostPage.close();
+  host.close();
+}
+const printPage = allPages.find((p) => p.url === `${origin}${reportSite.prefix}print/`);
+check(!!printPage, "the report has no /print/ page");
+if (printPage) {
+  // The print edition: every figure's image loaded, and Chromium's PDF of it.
+  const page = await withScript.newPage();
+  await page.goto(printPage.url, { waitUntil: "networkidle" });
+  const images = await page.$$eval("figure.figure .chart img", (imgs) => imgs.map((i) => i.complete && i.naturalWidth > 0));
+  check(images.length > 0 && images.every(Boolean), `/print/: ${images.filter(Boolean).length} of ${images.length} figure images loaded`);
+  await page.emulateMedia({ media: "print" });
+  const pdf = await page.pdf({ format: "A4", printBackground: true, margin: { top: "18mm", bottom: "18mm", left: "16mm", right: "16mm" } });
+  fs.writeFileSync(path.join(artifacts, "report.pdf"), pdf);
+  const pdfPages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+  const chapters = await page.$$eval(".print-chapter", (c) => c.length);
+  check(pdf.subarray(0, 5).toString() === "%PDF-" && pdfPages > chapters, `/print/ as PDF: ${pdfPages} pages for ${chapters} sections`);
+  await page.close();
 }
 await browser.close();
 server.close();
