@@ -41,6 +41,7 @@ pub mod output;
 pub mod parse;
 pub mod project;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod timing;

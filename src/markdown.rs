@@ -525,7 +525,7 @@ fn anchor_headings<'a>(events: Vec<Event<'a>>, prefix: &str) -> (Vec<Event<'a>>,
         let id_attr = html::escape(&id);
         out.push(Event::Html(
             format!(
-                "<h{n} id=\"{id_attr}\"{class}>{inner_html} <a class=\"anchor\" href=\"#{id_attr}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"
+                "<h{n} id=\"{id_attr}\"{class}>{inner_html} <a class=\"anchor\" href=\"#{id_attr}\" aria-hidden=\"true\" tabindex=\"-1\" data-pagefind-ignore>#</a></h{n}>\n"
             )
             .into(),
         ));

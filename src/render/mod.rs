@@ -68,6 +68,8 @@ struct SiteUrls {
     citations: String,
     citations_ris: String,
     print: String,
+    /// The search bundle (Pagefind's index and UI).
+    search: String,
     echarts: String,
 }
 
@@ -152,6 +154,7 @@ pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<Fil
             citations: format!("{base_path}{}", urls::citations()),
             citations_ris: format!("{base_path}{}", urls::citations_ris()),
             print: format!("{base_path}{}", urls::print()),
+            search: format!("{base_path}{}", crate::search::BUNDLE),
             echarts: format!("{base_path}{}", urls::echarts()),
         },
     };
@@ -247,6 +250,33 @@ pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<Fil
     }
     if !errors.is_empty() {
         return Err(errors.into());
+    }
+    // Search: the pages that mark what to index (`data-pagefind-body`: chapters, the
+    // current version of each figure, datasets), each at its address below the site root
+    // (Pagefind's script adds the base path, from where its bundle is served).
+    let indexed: Vec<(String, String)> = site
+        .files
+        .iter()
+        .filter_map(|(path, content)| match content {
+            crate::output::Content::Bytes(bytes) if path.ends_with(".html") => {
+                let html = std::str::from_utf8(bytes).ok()?;
+                html.contains(" data-pagefind-body").then(|| {
+                    (
+                        format!("/{}", path.trim_end_matches("index.html")),
+                        html.to_string(),
+                    )
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    match crate::search::index(&indexed) {
+        Ok(files) => {
+            for (path, bytes) in files {
+                site.add(path, bytes);
+            }
+        }
+        Err(e) => return Err(vec![Diagnostic::file("public/pagefind", e)].into()),
     }
     for (path, bytes) in assets {
         site.add(path.clone(), bytes.clone());

@@ -178,6 +178,35 @@
     if (window.ResizeObserver) new ResizeObserver(post).observe(document.body);
   }
 
+  // Search: Pagefind's UI, served with the site, in place of the link to the contents that
+  // readers without scripts get.
+  function search() {
+    var box = document.querySelector(".site-search");
+    if (!box || typeof PagefindUI === "undefined") return;
+    var holder = document.createElement("div");
+    holder.id = "site-search";
+    box.textContent = "";
+    box.appendChild(holder);
+    new PagefindUI({
+      element: "#site-search",
+      bundlePath: box.getAttribute("data-bundle"),
+      showImages: false,
+      showSubResults: true,
+      resetStyles: false,
+      translations: { placeholder: "Search the report" }
+    });
+    // Pagefind's input has a title and a placeholder but no label: give it one, once drawn.
+    var name = function () {
+      var input = holder.querySelector("input");
+      if (input && !input.hasAttribute("aria-label")) input.setAttribute("aria-label", "Search the report");
+      return !!input;
+    };
+    if (!name() && window.MutationObserver) {
+      var watch = new MutationObserver(function () { if (name()) watch.disconnect(); });
+      watch.observe(holder, { childList: true, subtree: true });
+    }
+  }
+
   // Charts' static images load lazily on screen; on paper every one must be there. The
   // print edition loads them all at once, and any page does before it is printed.
   function loadImages() {
@@ -192,10 +221,11 @@
   window.folioDrawCharts = function () { drawCharts(); copyButtons(); };
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { drawCharts(); copyButtons(); reportHeight(); });
+    document.addEventListener("DOMContentLoaded", function () { drawCharts(); copyButtons(); reportHeight(); search(); });
   } else {
     drawCharts();
     copyButtons();
     reportHeight();
+    search();
   }
 })();

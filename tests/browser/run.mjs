@@ -3,7 +3,8 @@
 //
 //   node run.mjs --site /folio/=../../public --site /charts/=/tmp/charts --artifacts DIR
 //
-// Then, on the report: its downloads are served with their types; an embed snippet works on
+// Then, on the report: search finds a figure by a word of its caption;
+// its downloads are served with their types; an embed snippet works on
 // a page of another origin (the chart draws, the iframe takes its height); the print edition
 // loads every figure and prints to a PDF (saved with the screenshots).
 // For every page: no console error and no request to another origin; every chart draws,
@@ -292,6 +293,34 @@ if (versionPage) {
   await hostPage.screenshot({ path: path.join(artifacts, "embed-on-another-origin.png"), fullPage: true });
   await hostPage.close();
   host.close();
+}
+// Search: reached by keyboard from the top of the front page, it finds a figure by a word of
+// its caption ("grey", in the caption of the map of download shares) and links its page
+// under the site's sub-path; without scripts, the header links to the contents instead.
+{
+  const page = await withScript.newPage();
+  await page.goto(`${origin}${reportSite.prefix}`, { waitUntil: "networkidle" });
+  let reached = false;
+  for (let i = 0; i < 8 && !reached; i++) {
+    await page.keyboard.press("Tab");
+    reached = await page.evaluate(() => !!document.activeElement && document.activeElement.matches(".pagefind-ui__search-input"));
+  }
+  check(reached, "search: the search box cannot be reached with the Tab key");
+  await page.keyboard.type("grey");
+  const hrefs = await page
+    .waitForFunction(() => {
+      const links = [...document.querySelectorAll(".pagefind-ui__result-link")].map((a) => a.getAttribute("href"));
+      return links.length ? links : null;
+    }, null, { timeout: 5000 })
+    .then((h) => h.jsonValue(), () => []);
+  check(hrefs.includes(`${reportSite.prefix}figures/download-share-map/`), `search for "grey" found ${JSON.stringify(hrefs)}`);
+  await page.screenshot({ path: path.join(artifacts, "search-1280.png") });
+  await page.close();
+  const still = await noScript.newPage();
+  await still.goto(`${origin}${reportSite.prefix}downloads/`, { waitUntil: "load" });
+  const fallback = await still.$eval(".site-search .search-fallback", (a) => a.getAttribute("href")).catch(() => null);
+  check(fallback === `${reportSite.prefix}#contents-title`, `without scripts, the search box's place links ${fallback}`);
+  await still.close();
 }
 const printPage = allPages.find((p) => p.url === `${origin}${reportSite.prefix}print/`);
 check(!!printPage, "the report has no /print/ page");
