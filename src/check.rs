@@ -13,7 +13,7 @@
 //! snapshot the lock says is missing, is not reported again.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -28,6 +28,7 @@ use crate::figure::{self, FigureVersion, Place};
 use crate::lock::{self, Lock};
 use crate::markdown::Directive;
 use crate::parse::Parsed;
+use crate::query;
 use crate::value;
 
 /// The report, checked: everything the site is rendered from, and nothing rendered yet.
@@ -51,6 +52,8 @@ pub struct Report {
     shown: BTreeMap<String, usize>,
     /// The bibliography, for formatting the pages' citations.
     pub bibliography: Option<Bibliography>,
+    /// The prose's claims (all hold), in reading order.
+    pub claims: Vec<PlacedClaim>,
 }
 
 /// A page with what each of its directives resolved to.
@@ -74,6 +77,8 @@ pub enum Resolved {
     Value(value::Value),
     /// A citation; its text comes from the bibliography, in the page's order.
     Cite,
+    /// A claim that holds: its index in [`Report::claims`].
+    Claim(usize),
     /// Nothing: the directive failed and its diagnostic is reported (or rests on a fault
     /// reported elsewhere).
     Omitted,
@@ -84,6 +89,20 @@ impl Report {
     /// committed lock stands).
     pub fn lock_update(&self) -> Option<String> {
         self.lock_changed.then(|| self.lock.to_toml())
+    }
+
+    /// The source files this build writes when it succeeds, as (path on disk, bytes):
+    /// `folio.lock` when it changes, and the file of each derived version it computed.
+    pub fn source_updates(&self, root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = self
+            .data
+            .snapshots()
+            .filter_map(|s| Some((root.join(&s.path), s.computed.as_ref()?.to_vec())))
+            .collect();
+        if let Some(toml) = self.lock_update() {
+            files.push((root.join(lock::FILE), toml.into_bytes()));
+        }
+        files
     }
 
     /// The figure versions the prose shows, in reading order.
@@ -125,25 +144,60 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
         config,
         pages,
         directives,
-        data,
+        mut data,
         bibliography,
         lock: committed,
         spec_offsets,
         lock_file,
         diagnostics: mut errors,
     } = parsed;
+    let (pins, failed, derive_errors) = query::derive(&mut data, &committed, options.locked);
+    errors.extend(derive_errors);
     let (mut lock, mut notes) =
         lock::check_snapshots(&committed, &data, options.locked, &options.today)
             .map_err(|e| errors.extend(e))
             .unwrap_or_else(|()| (committed.clone(), Vec::new()));
-    // Snapshots the lock records but the project lacks: their diagnostic is the lock's.
-    let missing: BTreeSet<String> = committed
+    for pin in pins {
+        if lock.pin_derived(&pin) {
+            notes.push(format!(
+                "computed derived version {}@{} from {}",
+                pin.dataset,
+                pin.version,
+                pin.inputs
+                    .iter()
+                    .map(|i| i.data.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    // Snapshots the lock records but the project lacks, and derived versions that failed:
+    // their diagnostics are the lock's and the query's.
+    let mut missing: BTreeSet<String> = committed
         .snapshot
         .iter()
         .map(|s| format!("{}@{}", s.dataset, s.version))
         .filter(|id| data.resolve(id).is_err())
         .collect();
+    missing.extend(failed);
     let charts = resolve_charts(&pages, &directives, &data, &missing, &mut errors);
+    let (claims, claimed) = check_claims(
+        &pages,
+        &directives,
+        &data,
+        (&committed, options.locked),
+        &missing,
+        &mut errors,
+    );
+    if !options.locked {
+        lock.claim = claims_to_pin(&claims);
+        notes.extend(
+            lock.claim
+                .iter()
+                .filter(|c| !committed.claim.iter().any(|old| old.key == c.key))
+                .map(|c| format!("checked a claim in {} ({})", c.page, c.values)),
+        );
+    }
     let mut figures = Vec::with_capacity(charts.placed.len());
     for chart in charts.placed {
         let version = publish(&chart, &pages, &mut lock, options, &mut errors, &mut notes);
@@ -192,6 +246,7 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
         missing: &missing,
         data: &data,
         bibliography: bibliography.as_ref(),
+        claimed: &claimed,
     };
     let checked: Vec<(CheckedPage, Vec<Diagnostic>)> = pages
         .into_par_iter()
@@ -217,7 +272,75 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
         lock,
         notes,
         bibliography,
+        claims: claims.into_iter().map(|(_, claim, _)| claim).collect(),
     })
+}
+
+/// Checks every claim of the prose, in reading order. Returns each claim that holds as
+/// (its page and offset, the claim as shown, its lock entry), and the index of each in that
+/// list by page and offset.
+#[allow(clippy::type_complexity)]
+fn check_claims(
+    pages: &[Page],
+    directives: &[Vec<Directive>],
+    data: &Registry,
+    (lock, locked): (&Lock, bool),
+    missing: &BTreeSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) -> (
+    Vec<((usize, usize), PlacedClaim, lock::LockedClaim)>,
+    BTreeMap<(usize, usize), usize>,
+) {
+    let mut claims = Vec::new();
+    let mut index = BTreeMap::new();
+    for (page, found) in directives.iter().enumerate() {
+        for directive in found {
+            let Directive::Claim { body, offset } = directive else {
+                continue;
+            };
+            let site = query::ClaimSite {
+                page: pages[page].file.path.to_string_lossy().replace('\\', "/"),
+                source: pages[page].body_source().fragment_lf(*offset),
+                body,
+            };
+            match query::check_claim(&site, data, lock, locked, missing) {
+                Ok((claim, entry)) => {
+                    index.insert((page, *offset), claims.len());
+                    let placed = PlacedClaim {
+                        page,
+                        number: claims.len() + 1,
+                        claim,
+                    };
+                    claims.push(((page, *offset), placed, entry));
+                }
+                Err(e) => errors.extend(e),
+            }
+        }
+    }
+    (claims, index)
+}
+
+/// The lock's claim entries: one per distinct claim, in reading order.
+fn claims_to_pin(
+    claims: &[((usize, usize), PlacedClaim, lock::LockedClaim)],
+) -> Vec<lock::LockedClaim> {
+    let mut seen = BTreeSet::new();
+    claims
+        .iter()
+        .filter(|(_, _, entry)| seen.insert(entry.key.clone()))
+        .map(|(_, _, entry)| entry.clone())
+        .collect()
+}
+
+/// A claim that holds, where the prose makes it.
+#[derive(Debug, Clone)]
+pub struct PlacedClaim {
+    /// The index of its page in [`Report::pages`].
+    pub page: usize,
+    /// 1, 2, ... in reading order across the report (its anchor is `claim-<number>`).
+    pub number: usize,
+    /// The claim.
+    pub claim: query::Claim,
 }
 
 /// A chart directive resolved and placed in the report, before it has a version.
@@ -453,6 +576,8 @@ struct Context<'a> {
     missing: &'a BTreeSet<String>,
     data: &'a Registry,
     bibliography: Option<&'a Bibliography>,
+    /// (page, offset of its directive) -> index of the claim in [`Report::claims`].
+    claimed: &'a BTreeMap<(usize, usize), usize>,
 }
 
 /// Resolves a page's directives; returns the checked page and its diagnostics.
@@ -471,6 +596,10 @@ fn check_page(
             Directive::Chart { offset, .. } => {
                 let shown = context.placed.get(&(index, *offset)).copied();
                 (*offset, shown.map_or(Resolved::Omitted, Resolved::Figure))
+            }
+            Directive::Claim { offset, .. } => {
+                let claim = context.claimed.get(&(index, *offset)).copied();
+                (*offset, claim.map_or(Resolved::Omitted, Resolved::Claim))
             }
             Directive::FigRef { id, offset } => {
                 let outcome = match context.shown.get(id).copied() {

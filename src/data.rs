@@ -240,6 +240,19 @@ pub struct DatasetMeta {
     /// Notes per version. Default: none.
     #[serde(default)]
     pub versions: BTreeMap<String, VersionMeta>,
+    /// Versions computed by a query (`[derived."<version>"]`), each with its inputs; the
+    /// query is `data/<dataset>/<version>.sql`. Default: none.
+    #[serde(default)]
+    pub derived: BTreeMap<String, DerivedMeta>,
+}
+
+/// A derived version in `dataset.toml`: `[derived."<version>"]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DerivedMeta {
+    /// The query's inputs: the name a table has in the query -> the pinned snapshot it
+    /// reads (`dataset@version`), e.g. `{ releases = "model-releases@2026-11-29" }`.
+    pub inputs: BTreeMap<String, String>,
 }
 
 /// A column of a snapshot: its name, its type, and whether the type was declared.
@@ -392,12 +405,29 @@ pub struct Snapshot {
     pub size: u64,
     /// The parsed cells.
     pub table: Table,
+    /// The file's bytes, when this build computed them (a new derived version) and has not
+    /// written them yet: they are served from here and written beside `folio.lock` when
+    /// the build succeeds. `None` for a file on disk.
+    pub computed: Option<std::sync::Arc<Vec<u8>>>,
 }
 
 impl Snapshot {
     /// `dataset@version`.
     pub fn id(&self) -> String {
         format!("{}@{}", self.dataset, self.version)
+    }
+
+    /// The file's extension: `csv` or `parquet`.
+    pub fn extension(&self) -> &str {
+        self.path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("csv")
+    }
+
+    /// The file's name: `<version>.csv` or `<version>.parquet`.
+    pub fn file_name(&self) -> String {
+        format!("{}.{}", self.version, self.extension())
     }
 
     /// The 1-based line of the snapshot file where data row `row` (0-based) starts, counted
@@ -462,6 +492,36 @@ impl Dataset {
 pub struct Registry {
     /// Datasets by name (sorted).
     pub datasets: BTreeMap<String, Dataset>,
+    /// Every derived version, by dataset and version (see [`crate::query`]).
+    pub derivations: Vec<Derivation>,
+}
+
+/// A version of a dataset made by a query over pinned snapshots: `[derived."<version>"]`
+/// in its `dataset.toml` and `data/<dataset>/<version>.sql`.
+#[derive(Debug, Clone)]
+pub struct Derivation {
+    /// The dataset.
+    pub dataset: String,
+    /// The version it makes.
+    pub version: String,
+    /// `data/<dataset>/<version>.sql`.
+    pub query: crate::project::SourceFile,
+    /// Table name in the query -> `dataset@version` it reads.
+    pub inputs: BTreeMap<String, String>,
+    /// The dataset's `dataset.toml`, for diagnostics about the inputs.
+    pub toml: crate::project::SourceFile,
+}
+
+impl Derivation {
+    /// `dataset@version`.
+    pub fn id(&self) -> String {
+        format!("{}@{}", self.dataset, self.version)
+    }
+
+    /// The derivation of `dataset@version` in `derivations`, if it is derived.
+    pub fn find<'a>(derivations: &'a [Derivation], id: &str) -> Option<&'a Derivation> {
+        derivations.iter().find(|d| d.id() == id)
+    }
 }
 
 impl Registry {
@@ -517,6 +577,7 @@ pub fn parse(datasets: &[crate::project::DatasetFiles]) -> Result<Registry, Erro
     let mut errors = Vec::new();
     let mut jobs = Vec::new();
     let mut metas = BTreeMap::new();
+    let mut derivations = Vec::new();
     for files in datasets {
         let meta = match parse_meta(&files.meta.path, &files.meta.text) {
             Ok(meta) => meta,
@@ -527,7 +588,39 @@ pub fn parse(datasets: &[crate::project::DatasetFiles]) -> Result<Registry, Erro
         };
         let name = &files.name;
         let toml_path = &files.meta.path;
+        for (version, derived) in &meta.derived {
+            match files.queries.iter().find(|q| &q.version == version) {
+                Some(query) => derivations.push(Derivation {
+                    dataset: name.clone(),
+                    version: version.clone(),
+                    query: query.file.clone(),
+                    inputs: derived.inputs.clone(),
+                    toml: files.meta.clone(),
+                }),
+                None => errors.push(
+                    Diagnostic::file(
+                        toml_path,
+                        format!("derived version {version:?} has no query: data/{name}/{version}.sql does not exist"),
+                    )
+                    .with_hint("write the query that makes it in that file, or remove its [derived] entry"),
+                ),
+            }
+        }
+        for query in &files.queries {
+            if !meta.derived.contains_key(&query.version) {
+                errors.push(
+                    Diagnostic::file(
+                        &query.file.path,
+                        format!("this query makes no version: dataset.toml has no [derived.\"{}\"] entry", query.version),
+                    )
+                    .with_hint(format!("name its inputs in data/{name}/dataset.toml: [derived.\"{}\"] inputs = {{ table = \"dataset@version\" }}", query.version)),
+                );
+            }
+        }
         for version in meta.versions.keys() {
+            if meta.derived.contains_key(version) {
+                continue; // Computed by its query when its file is not there yet.
+            }
             if !files.snapshots.iter().any(|s| &s.version == version) {
                 errors.push(
                     Diagnostic::file(
@@ -553,7 +646,11 @@ pub fn parse(datasets: &[crate::project::DatasetFiles]) -> Result<Registry, Erro
         .into_par_iter()
         .map(|(name, file)| {
             let meta = &metas[&name];
-            read_snapshot(&file.full_path, &file.path, meta).map(|(table, sha256, size)| Snapshot {
+            let read = match file.path.extension().is_some_and(|e| e == "parquet") {
+                true => read_parquet(&file.full_path, &file.path, meta),
+                false => read_snapshot(&file.full_path, &file.path, meta),
+            };
+            read.map(|(table, sha256, size)| Snapshot {
                 dataset: name,
                 version: file.version.clone(),
                 path: file.path.clone(),
@@ -561,6 +658,7 @@ pub fn parse(datasets: &[crate::project::DatasetFiles]) -> Result<Registry, Erro
                 sha256,
                 size,
                 table,
+                computed: None,
             })
         })
         .collect();
@@ -590,7 +688,10 @@ pub fn parse(datasets: &[crate::project::DatasetFiles]) -> Result<Registry, Erro
         dataset.snapshots.sort_by_key(|s| version_order(&s.version));
     }
     if errors.is_empty() {
-        Ok(Registry { datasets })
+        Ok(Registry {
+            datasets,
+            derivations,
+        })
     } else {
         Err(errors.into())
     }
@@ -609,6 +710,34 @@ pub fn parse_meta(path: &Path, text: &str) -> Result<DatasetMeta, Diagnostic> {
                 format!("source_url {url:?} is not an http(s) address"),
             )
             .with_hint("write the full address, starting with https://"));
+    }
+    for (version, derived) in &meta.derived {
+        let at = |needle: &str| text.find(needle).unwrap_or(0);
+        if !is_version(version) {
+            return Err(source
+                .error_at(at(version), format!("{version:?} is not a version name"))
+                .with_hint("versions are ISO dates (2025-11-27) or v<N> (v1)"));
+        }
+        if derived.inputs.is_empty() {
+            return Err(source
+                .error_at(at(version), format!("derived version {version:?} has no inputs"))
+                .with_hint("name what its query reads: inputs = { releases = \"model-releases@2026-11-29\" }"));
+        }
+        for (table, reference) in &derived.inputs {
+            if !crate::names::is_identifier(table) {
+                return Err(source
+                    .error_at(at(table), format!("input name {table:?} is not a SQL name"))
+                    .with_hint("name inputs with lowercase letters, digits and underscores, starting with a letter, e.g. releases"));
+            }
+            if !reference.contains('@') {
+                return Err(source
+                    .error_at(
+                        at(reference),
+                        format!("input {table} = {reference:?} does not name a version"),
+                    )
+                    .with_hint("write dataset@version: a query reads pinned snapshots only"));
+            }
+        }
     }
     if let Some(bad) = meta.versions.keys().find(|v| !is_version(v)) {
         let offset = text.find(bad.as_str()).unwrap_or(0);
@@ -692,6 +821,96 @@ pub fn read_snapshot(
     Ok((table, sha256, size))
 }
 
+/// [`read_snapshot`] for a Parquet file: typed from its schema (a declared column must have
+/// a type that fits: integer columns hold integers, number columns numbers, date columns
+/// dates or text that parses as dates), its rows read as a query's result is
+/// ([`crate::query::engine::read_parquet`]). Needs the query engine.
+pub fn read_parquet(
+    full: &Path,
+    rel: &Path,
+    meta: &DatasetMeta,
+) -> Result<(Table, String, u64), SnapshotError> {
+    use crate::query::engine::{Failure, Kind};
+    let answer = crate::query::engine::read_parquet(full).map_err(|failure| {
+        SnapshotError::Content(vec![match failure {
+            Failure::Unavailable => Diagnostic::file(rel, "this folio cannot read Parquet snapshots")
+                .with_hint(crate::query::ENGINE_HINT),
+            Failure::Sql { message, .. } | Failure::Refused { message, .. } => {
+                Diagnostic::file(rel, format!("cannot read this Parquet file: {message}"))
+                    .with_hint("write it with a Parquet library (Arrow, pandas, DuckDB, polars) in columns of integers, floats, decimals, text, booleans or dates")
+            }
+        }])
+    })?;
+    let mut typed = meta.clone();
+    let mut errors = Vec::new();
+    for (name, kind) in &answer.columns {
+        let schema_type = match kind {
+            Kind::Integer => ColumnType::Integer,
+            Kind::Number => ColumnType::Number,
+            Kind::Date => ColumnType::Date,
+            Kind::Boolean | Kind::Text => ColumnType::String,
+        };
+        match typed.columns.get(name).map(|c| c.kind) {
+            None => {
+                typed
+                    .columns
+                    .insert(name.clone(), ColumnMeta::of(schema_type));
+            }
+            Some(declared) => {
+                let fits = declared == schema_type
+                    || declared == ColumnType::String
+                    || (declared == ColumnType::Number && schema_type == ColumnType::Integer)
+                    || (declared == ColumnType::Date && schema_type == ColumnType::String);
+                if !fits {
+                    errors.push(
+                        Diagnostic::file(rel, format!(
+                            "column {name:?} is declared {} but the Parquet schema makes it {}",
+                            declared.name(),
+                            schema_type.name()
+                        ))
+                        .with_hint("change the declared type in dataset.toml, or write the column with that type"),
+                    );
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(SnapshotError::Content(errors));
+    }
+    let csv = crate::query::csv_bytes(&answer);
+    let (table, _, _) = read_snapshot_bytes(&csv, rel, &typed).map_err(SnapshotError::Content)?;
+    let sha256 = sha256_file(full).map_err(SnapshotError::Io)?;
+    let size = std::fs::metadata(full).map_or(0, |m| m.len());
+    Ok((table, sha256, size))
+}
+
+/// [`read_snapshot`] for a snapshot held in memory (a derived version computed by this
+/// build): its table, SHA-256 and size, or its problems located at `rel`.
+pub fn read_snapshot_bytes(
+    bytes: &[u8],
+    rel: &Path,
+    meta: &DatasetMeta,
+) -> Result<(Table, String, u64), Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let table = parse_table(&mut reader, meta, bytes.len() as u64, &mut problems);
+    if !problems.is_empty() {
+        return Err(located_in(bytes, rel, problems));
+    }
+    Ok((table, sha256_bytes(bytes), bytes.len() as u64))
+}
+
+/// The SHA-256 (lowercase hex) of `bytes`.
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The SHA-256 (lowercase hex) of the file at `path`, read as a stream.
 pub fn sha256_file(path: &Path) -> Result<String, Error> {
     let io = |source| Error::Io {
@@ -723,9 +942,13 @@ fn hash(mut file: std::fs::File) -> std::io::Result<(String, u64)> {
 /// Turns (line, message, hint) problems into diagnostics with the offending line, read
 /// again from the file only now that something is wrong.
 fn located(full: &Path, rel: &Path, problems: Vec<Problem>) -> Vec<Diagnostic> {
-    let text = std::fs::read(full)
-        .map(|b| text_keeping_offsets(&b))
-        .unwrap_or_default();
+    let bytes = std::fs::read(full).unwrap_or_default();
+    located_in(&bytes, rel, problems)
+}
+
+/// [`located`] for a snapshot's bytes in memory.
+fn located_in(bytes: &[u8], rel: &Path, problems: Vec<Problem>) -> Vec<Diagnostic> {
+    let text = text_keeping_offsets(bytes);
     let source = crate::diag::Source::new(rel, &text);
     problems
         .into_iter()

@@ -40,6 +40,7 @@ pub mod number;
 pub mod output;
 pub mod parse;
 pub mod project;
+pub mod query;
 pub mod render;
 pub mod search;
 pub mod serve;
@@ -124,10 +125,8 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     let site = stages.time("render", || {
         render::render(&report, &theme, &render_cache(options))
     })?;
-    let lock = report
-        .lock_update()
-        .map(|toml| (options.root.join(lock::FILE), toml));
-    stages.time("write", || output::write(&site, lock.as_ref(), &out))?;
+    let sources = report.source_updates(&options.root);
+    stages.time("write", || output::write(&site, &sources, &out))?;
     Ok(summary(&report, stages))
 }
 

@@ -29,6 +29,37 @@ pub struct Lock {
     /// Published figures, sorted by id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub figure: Vec<LockedFigure>,
+    /// The prose's checked claims, each with the result it was found to have, by key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claim: Vec<LockedClaim>,
+}
+
+/// A pinned input of a derived version or a claim.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedInput {
+    /// The name the query gives it.
+    pub name: String,
+    /// `dataset@version`.
+    pub data: String,
+    /// That snapshot's SHA-256.
+    pub sha256: String,
+}
+
+/// A claim of the prose that was checked and held: while its query and inputs are these,
+/// its result cannot change, so builds read it here and run no query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedClaim {
+    /// SHA-256 of the claim's query and its inputs' names, snapshots and checksums (see
+    /// [`crate::query::claim_key`]).
+    pub key: String,
+    /// The Markdown file it stands in.
+    pub page: String,
+    /// The values the query returned besides `holds`, as `name = value; ...`.
+    pub values: String,
+    /// What it read.
+    pub inputs: Vec<LockedInput>,
 }
 
 /// Every published version of one figure.
@@ -125,6 +156,12 @@ pub struct LockedSnapshot {
     pub sha256: String,
     /// The date it was first published (`YYYY-MM-DD`).
     pub published: String,
+    /// For a derived version: the SHA-256 of its query (`<version>.sql`). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// For a derived version: the snapshots its query read. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<LockedInput>,
 }
 
 impl Lock {
@@ -177,7 +214,77 @@ impl Lock {
         // told: only its entry is reported.
         let all_sound = sound.len() == self.snapshot.len();
         self.validate_figures(&sound, all_sound, &mut sink);
+        if all_sound {
+            self.validate_inputs(&mut sink);
+        }
         sink.errors
+    }
+
+    /// Checks that every input of a derived version or a claim is a locked snapshot with
+    /// the SHA-256 it repeats, and that claim keys and query checksums are SHA-256s.
+    fn validate_inputs(&self, sink: &mut Sink<'_>) {
+        let check = |inputs: &[LockedInput], what: &str| -> Option<String> {
+            inputs.iter().find_map(|input| {
+                let locked = input
+                    .data
+                    .split_once('@')
+                    .and_then(|(d, v)| self.snapshot(d, v));
+                match locked {
+                    None => Some(format!(
+                        "{what} reads {:?}, which is not a locked snapshot",
+                        input.data
+                    )),
+                    Some(s) if s.sha256 != input.sha256 => Some(format!(
+                        "{what} records another SHA-256 for {} than its entry",
+                        input.data
+                    )),
+                    Some(_) if !crate::names::is_identifier(&input.name) => Some(format!(
+                        "{what} names an input {:?}, which is not a SQL name",
+                        input.name
+                    )),
+                    Some(_) => None,
+                }
+            })
+        };
+        for (i, entry) in self.snapshot.iter().enumerate() {
+            let what = format!("derived snapshot {}@{}", entry.dataset, entry.version);
+            if entry.query.as_deref().is_some_and(|q| !is_sha256(q)) {
+                sink.report(
+                    Entry::Snapshot(i),
+                    "query",
+                    format!("the query SHA-256 of {what} is not 64 lowercase hex digits"),
+                );
+            }
+            if entry.query.is_none() != entry.inputs.is_empty() {
+                sink.report(
+                    Entry::Snapshot(i),
+                    "version",
+                    format!("{what} must record both its query and its inputs"),
+                );
+            }
+            if let Some(message) = check(&entry.inputs, &what) {
+                sink.report(Entry::Snapshot(i), "inputs", message);
+            }
+        }
+        let mut keys = std::collections::BTreeSet::new();
+        for (i, claim) in self.claim.iter().enumerate() {
+            let what = format!("claim {}", claim.key);
+            if !is_sha256(&claim.key) {
+                sink.report(
+                    Entry::Claim(i),
+                    "key",
+                    "a claim's key is not 64 lowercase hex digits".to_string(),
+                );
+            } else if !keys.insert(&claim.key) {
+                sink.report(Entry::Claim(i), "key", format!("{what} is locked twice"));
+            }
+            if claim.inputs.is_empty() {
+                sink.report(Entry::Claim(i), "key", format!("{what} records no inputs"));
+            }
+            if let Some(message) = check(&claim.inputs, &what) {
+                sink.report(Entry::Claim(i), "inputs", message);
+            }
+        }
     }
 
     /// Checks the snapshot entries; returns the index of each sound one by `dataset@version`.
@@ -432,6 +539,23 @@ impl Lock {
         number
     }
 
+    /// Records what derived version `pin` was computed from, on its entry when that entry
+    /// records nothing yet (it was added by this build). True when the lock changed.
+    pub fn pin_derived(&mut self, pin: &crate::query::Pin) -> bool {
+        match self
+            .snapshot
+            .iter_mut()
+            .find(|s| s.dataset == pin.dataset && s.version == pin.version)
+        {
+            Some(entry) if entry.query.is_none() => {
+                entry.query = Some(pin.query.clone());
+                entry.inputs = pin.inputs.clone();
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Adds a snapshot entry, keeping entries sorted by dataset and version.
     pub fn add_snapshot(&mut self, entry: LockedSnapshot) {
         self.snapshot.push(entry);
@@ -496,6 +620,8 @@ pub fn check_snapshots(
                     version: snapshot.version.clone(),
                     sha256: snapshot.sha256.clone(),
                     published: today.to_string(),
+                    query: None,
+                    inputs: Vec::new(),
                 });
             }
         }
@@ -546,6 +672,9 @@ struct Located {
     /// Each `[[figure]]`, in order.
     #[serde(default)]
     figure: Vec<LocatedFigure>,
+    /// The keys of each `[[claim]]`, in order.
+    #[serde(default)]
+    claim: Vec<Keys>,
 }
 
 /// A `[[figure]]` entry's id and the keys of each of its `[[figure.version]]`s.
@@ -567,6 +696,8 @@ enum Entry {
     Figure(usize),
     /// The j-th version of the i-th figure.
     Version(usize, usize),
+    /// The n-th `[[claim]]`.
+    Claim(usize),
 }
 
 /// Where the lock's diagnostics go, with what locates them.
@@ -586,6 +717,7 @@ impl Sink<'_> {
                 return id.map_or(0, |v| v.span().start);
             }
             Entry::Version(i, j) => self.located.figure.get(i).and_then(|f| f.version.get(j)),
+            Entry::Claim(i) => self.located.claim.get(i),
         };
         keys.and_then(|k| k.get(key)).map_or(0, |v| v.span().start)
     }
@@ -661,14 +793,62 @@ mod tests {
                     columns: Some(r#"{"x":{"type":"date"}}"#.into()),
                 }],
             }],
-            snapshot: vec![LockedSnapshot {
-                dataset: "a".into(),
-                version: "v1".into(),
-                sha256: "0".repeat(64),
-                published: "2025-11-27".into(),
+            snapshot: vec![
+                LockedSnapshot {
+                    dataset: "a".into(),
+                    version: "v1".into(),
+                    sha256: "0".repeat(64),
+                    published: "2025-11-27".into(),
+                    query: None,
+                    inputs: Vec::new(),
+                },
+                LockedSnapshot {
+                    dataset: "b".into(),
+                    version: "v1".into(),
+                    sha256: "1".repeat(64),
+                    published: "2025-11-27".into(),
+                    query: Some("2".repeat(64)),
+                    inputs: vec![input()],
+                },
+            ],
+            claim: vec![LockedClaim {
+                key: "3".repeat(64),
+                page: "content/a.md".into(),
+                values: "a = 1; b = 2".into(),
+                inputs: vec![input()],
             }],
         };
         assert_eq!(Lock::parse(Path::new(FILE), &lock.to_toml()).unwrap(), lock);
+    }
+
+    fn input() -> LockedInput {
+        LockedInput {
+            name: "a".into(),
+            data: "a@v1".into(),
+            sha256: "0".repeat(64),
+        }
+    }
+
+    #[test]
+    fn inputs_must_be_locked_snapshots_with_their_checksums() {
+        let text = |sha: &str| {
+            format!(
+                "[[snapshot]]\ndataset = \"a\"\nversion = \"v1\"\nsha256 = \"{}\"\npublished = \"2025-11-27\"\n\n[[claim]]\nkey = \"{}\"\npage = \"content/a.md\"\nvalues = \"\"\n\n[[claim.inputs]]\nname = \"a\"\ndata = \"a@v1\"\nsha256 = \"{sha}\"\n",
+                "0".repeat(64),
+                "3".repeat(64)
+            )
+        };
+        assert!(Lock::parse(Path::new(FILE), &text(&"0".repeat(64))).is_ok());
+        let errors = Lock::parse(Path::new(FILE), &text(&"1".repeat(64))).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0]
+                .message
+                .contains("records another SHA-256 for a@v1"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(errors[0].line, 12, "at the claim's inputs");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! In: a page's Markdown body. Out: its HTML, its table of contents and the directives it
 //! holds. This module knows nothing of charts, data or citations: it finds
 //!
-//! - fenced code blocks whose info string is `chart` ([`Directive::Chart`]),
+//! - fenced code blocks whose info string is `chart` ([`Directive::Chart`]) or `claim`
+//!   ([`Directive::Claim`]),
 //! - the role `` {value}`...` ``: the text `{value}` right before an inline code span
 //!   ([`Directive::Value`]),
 //! - `@fig-<id>` in prose ([`Directive::FigRef`]),
@@ -31,6 +32,8 @@ use crate::html;
 pub enum Directive {
     /// A ` ```chart ` block; `body` is its TOML, starting at `offset`.
     Chart { body: String, offset: usize },
+    /// A ` ```claim ` block; `body` is its TOML, starting at `offset`.
+    Claim { body: String, offset: usize },
     /// `` {value}`spec` ``; `offset` is where the spec starts.
     Value { spec: String, offset: usize },
     /// `@fig-<id>` in prose.
@@ -55,6 +58,7 @@ impl Directive {
     pub fn offset(&self) -> usize {
         match self {
             Directive::Chart { offset, .. }
+            | Directive::Claim { offset, .. }
             | Directive::Value { offset, .. }
             | Directive::FigRef { offset, .. }
             | Directive::Cite { offset, .. }
@@ -225,8 +229,9 @@ fn walk(
         }
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                if info.split_whitespace().next() == Some("chart") =>
+                if matches!(info.split_whitespace().next(), Some("chart" | "claim")) =>
             {
+                let claim = info.split_whitespace().next() == Some("claim");
                 let mut body = String::new();
                 let mut offset = None;
                 for (inner, inner_range) in iter.by_ref() {
@@ -239,7 +244,11 @@ fn walk(
                             in_code_block = false;
                             // An empty block: point at its fence line.
                             let offset = offset.unwrap_or(range.start);
-                            resolve_into(Directive::Chart { body, offset }, &mut events, true);
+                            let directive = match claim {
+                                true => Directive::Claim { body, offset },
+                                false => Directive::Chart { body, offset },
+                            };
+                            resolve_into(directive, &mut events, true);
                             break;
                         }
                         _ => {}

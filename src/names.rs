@@ -11,6 +11,15 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// True for a name a SQL query can use unquoted: a lowercase ASCII letter, then lowercase
+/// letters, digits and underscores (SQL folds unquoted names to lowercase, so only these
+/// mean the same quoted and unquoted).
+pub fn is_identifier(s: &str) -> bool {
+    s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
 /// True for a version name: an ISO date `YYYY-MM-DD` or `v<N>` (N from 1, no leading zero).
 pub fn is_version(name: &str) -> bool {
     if let Some(n) = name.strip_prefix('v') {

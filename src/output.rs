@@ -180,12 +180,12 @@ fn resolved(path: &Path) -> PathBuf {
 }
 
 /// The write stage: checks every path of `site`, writes it into a staging directory, then
-/// writes `lock` (`folio.lock`'s path and text, when the build published something; the one
-/// file this stage writes outside `out`, atomically), and only then swaps the staging
-/// directory in as `out`. So a lock never lacks a version whose pages are published; if the
+/// writes `sources` (path and bytes: `folio.lock` when the build published something, and
+/// the files of derived versions it computed; the only files this stage writes outside
+/// `out`, each atomically), and only then swaps the staging directory in as `out`. So a lock never lacks a version whose pages are published; if the
 /// swap fails after the lock was written, the next build publishes the same versions under
 /// the same numbers.
-pub fn write(site: &FileMap, lock: Option<&(PathBuf, String)>, out: &OutDir) -> Result<(), Error> {
+pub fn write(site: &FileMap, sources: &[(PathBuf, Vec<u8>)], out: &OutDir) -> Result<(), Error> {
     let OutDir { path, staging, old } = out;
     if let Some(parent) = path.parent() {
         error::create_dir_all(parent)?;
@@ -197,11 +197,11 @@ pub fn write(site: &FileMap, lock: Option<&(PathBuf, String)>, out: &OutDir) -> 
         let _ = error::remove_dir_all(staging);
         return Err(e);
     }
-    if let Some((file, text)) = lock
-        && let Err(e) = error::write(file, text.as_bytes())
-    {
-        let _ = error::remove_dir_all(staging);
-        return Err(e);
+    for (file, bytes) in sources {
+        if let Err(e) = error::write(file, bytes) {
+            let _ = error::remove_dir_all(staging);
+            return Err(e);
+        }
     }
     if path.exists() {
         error::rename(path, old)?;

@@ -175,9 +175,20 @@ pub struct DatasetFiles {
     pub meta: SourceFile,
     /// Its snapshots, by file name.
     pub snapshots: Vec<SnapshotFile>,
+    /// Its queries (`<version>.sql`, one per derived version), read.
+    pub queries: Vec<QueryFile>,
 }
 
-/// A snapshot file: `data/<dataset>/<version>.csv`.
+/// A derived version's query: `data/<dataset>/<version>.sql`.
+#[derive(Debug, Clone)]
+pub struct QueryFile {
+    /// The version its name gives.
+    pub version: String,
+    /// The file, read.
+    pub file: SourceFile,
+}
+
+/// A snapshot file: `data/<dataset>/<version>.csv` or `.parquet`.
 #[derive(Debug, Clone)]
 pub struct SnapshotFile {
     /// The version its name gives.
@@ -238,6 +249,7 @@ pub fn load_datasets(
         }
         let meta = read_inside(root, &toml_path, errors)?;
         let mut snapshots = Vec::new();
+        let mut queries = Vec::new();
         for (rel, full) in walk(root, &rel_dir.to_string_lossy(), usize::MAX, errors)? {
             let file_name = rel
                 .file_name()
@@ -248,7 +260,25 @@ pub fn load_datasets(
             if top_level && file_name == "dataset.toml" {
                 continue;
             }
-            let Some(version) = file_name.strip_suffix(".csv").filter(|_| top_level) else {
+            if let Some(version) = file_name.strip_suffix(".sql").filter(|_| top_level) {
+                if !crate::names::is_version(version) {
+                    errors.push(
+                        Diagnostic::file(&rel, format!("{version:?} is not a version name"))
+                            .with_hint("name a derived version's query <version>.sql, e.g. v1.sql or 2025-11-27.sql"),
+                    );
+                } else if let Some(file) = read_inside(root, &rel, errors)? {
+                    queries.push(QueryFile {
+                        version: version.to_string(),
+                        file,
+                    });
+                }
+                continue;
+            }
+            let version = file_name
+                .strip_suffix(".csv")
+                .or_else(|| file_name.strip_suffix(".parquet"))
+                .filter(|_| top_level);
+            let Some(version) = version else {
                 errors.push(not_read(&rel, DATA_LAYOUT));
                 continue;
             };
@@ -256,6 +286,19 @@ pub fn load_datasets(
                 errors.push(
                     Diagnostic::file(&rel, format!("{version:?} is not a version name"))
                         .with_hint("name snapshots <YYYY-MM-DD>.csv or v<N>.csv, e.g. 2025-11-27.csv or v1.csv"),
+                );
+                continue;
+            }
+            if snapshots
+                .iter()
+                .any(|s: &SnapshotFile| s.version == version)
+            {
+                errors.push(
+                    Diagnostic::file(
+                        &rel,
+                        format!("version {version:?} has two files, a CSV and a Parquet file"),
+                    )
+                    .with_hint("a version is one file: keep one of them"),
                 );
                 continue;
             }
@@ -270,6 +313,7 @@ pub fn load_datasets(
                 name,
                 meta,
                 snapshots,
+                queries,
             });
         }
     }
@@ -277,7 +321,7 @@ pub fn load_datasets(
 }
 
 /// What `data/` holds, for the hint of a file folio does not read there.
-const DATA_LAYOUT: &str = "data/ holds one directory per dataset, each with its dataset.toml and one <version>.csv per snapshot";
+const DATA_LAYOUT: &str = "data/ holds one directory per dataset, each with its dataset.toml, one <version>.csv (or <version>.parquet) per snapshot and one <version>.sql per derived version";
 
 /// A file folio does not read, in a directory whose files it does: reported, since nothing
 /// in the input is skipped without a word. `layout` says what the directory holds.

@@ -205,6 +205,8 @@ fn content_type(path: &str) -> &'static str {
         // RIS as reference managers register it (Zotero, EndNote), and as GitHub Pages
         // serves it.
         "ris" => "application/x-research-info-systems",
+        "parquet" => "application/vnd.apache.parquet",
+        "sql" => "application/sql",
         "zip" => "application/zip",
         _ => "application/octet-stream",
     }

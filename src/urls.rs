@@ -90,9 +90,15 @@ pub fn snapshot(dataset: &str, version: &str) -> String {
     format!("data/{dataset}/{version}/")
 }
 
-/// `data/<dataset>/<version>.csv`: the snapshot itself, byte for byte.
-pub fn snapshot_file(dataset: &str, version: &str) -> String {
-    format!("data/{dataset}/{version}.csv")
+/// `data/<dataset>/<version>.<extension>`: the snapshot itself, byte for byte
+/// (`extension` is `csv` or `parquet`, see [`crate::data::Snapshot::extension`]).
+pub fn snapshot_file(dataset: &str, version: &str, extension: &str) -> String {
+    format!("data/{dataset}/{version}.{extension}")
+}
+
+/// `data/<dataset>/<version>.sql`: the query that made a derived version, byte for byte.
+pub fn query_file(dataset: &str, version: &str) -> String {
+    format!("data/{dataset}/{version}.sql")
 }
 
 /// `changes/`: what was published, by date.

@@ -91,7 +91,7 @@ fn run_case(name: &str, args: &[&str]) {
 }
 
 /// Fixture sites used by other test files, which add what they need before building.
-const USED_ELSEWHERE: &[&str] = &["owid", "injection", "chart-reading"];
+const USED_ELSEWHERE: &[&str] = &["owid", "injection", "chart-reading", "parquet"];
 
 macro_rules! cases {
     ($($test:ident: $dir:literal $(, $arg:literal)*;)*) => {
@@ -123,6 +123,7 @@ macro_rules! cases {
 cases! {
     renders_chapters_in_reading_order: "basic";
     draws_timelines_small_multiples_and_maps: "chart-forms";
+    publishes_derived_versions_and_claims: "derived";
     links_work_under_a_sub_path: "sub-path";
     base_url_flag_overrides_the_configuration: "base-url-flag", "--base-url", "https://example.org/report";
     project_templates_replace_the_default_theme: "template-override";

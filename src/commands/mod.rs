@@ -112,6 +112,8 @@ pub fn add_snapshot(new: &NewSnapshot) -> Result<String, Error> {
         version: version.clone(),
         sha256: sha256.clone(),
         published: new.today.clone(),
+        query: None,
+        inputs: Vec::new(),
     });
     error::copy_new(file, &target)?;
     if let Some((path, _, text)) = &described

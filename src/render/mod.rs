@@ -238,9 +238,16 @@ pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<Fil
     }
     site.add(urls::feed(), atom(report, &changes));
     for snapshot in report.data.snapshots() {
-        site.copy(
-            urls::snapshot_file(&snapshot.dataset, &snapshot.version),
-            snapshot.full_path.clone(),
+        let path = urls::snapshot_file(&snapshot.dataset, &snapshot.version, snapshot.extension());
+        match &snapshot.computed {
+            Some(bytes) => site.add(path, bytes.as_slice()),
+            None => site.copy(path, snapshot.full_path.clone()),
+        }
+    }
+    for derivation in &report.data.derivations {
+        site.add(
+            urls::query_file(&derivation.dataset, &derivation.version),
+            derivation.query.text.as_bytes(),
         );
     }
     let not_found = serde_json::json!({ "title": "Page not found" });
@@ -356,6 +363,35 @@ fn reference_list(references: &crate::bib::PageReferences, id: &str) -> String {
     html
 }
 
+/// A checked claim as the page shows it, below the sentence it backs: a line saying it was
+/// checked against which snapshots, which opens on its query and the values it saw.
+fn claim_fragment(placed: &crate::check::PlacedClaim, base: &str, print: Option<&str>) -> String {
+    let claim = &placed.claim;
+    let inputs = claim
+        .inputs
+        .iter()
+        .map(|(_, data)| {
+            let (dataset, version) = data.split_once('@').unwrap_or((data, ""));
+            format!(
+                "<a href=\"{base}{}\"><code>{}</code></a>",
+                html::escape(&urls::snapshot(dataset, version)),
+                html::escape(data)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let values = match claim.values.is_empty() {
+        true => String::new(),
+        false => format!("<p>Values: {}</p>", html::escape(&claim.values)),
+    };
+    format!(
+        "<details class=\"claim\" id=\"{}claim-{}\" data-pagefind-ignore><summary>Checked against {inputs}</summary><p>This sentence is checked against the data each time the report is built: the query below must return <code>holds = true</code>.</p><pre><code class=\"language-sql\">{}</code></pre>{values}</details>\n",
+        print.unwrap_or(""),
+        placed.number,
+        html::escape(claim.sql.trim()),
+    )
+}
+
 /// A page's body as HTML, each directive replaced by its markup, the page's in-text
 /// citations taken in order from `citations`. `print` is the id prefix of a page in the
 /// print edition, where figure references point at figures on the same page.
@@ -393,6 +429,7 @@ fn body<'a>(
                 html::escape(&v.formatted),
             ),
             Some(Resolved::Cite) => citations.next().cloned().unwrap_or_default(),
+            Some(Resolved::Claim(i)) => claim_fragment(&report.claims[*i], &base, print),
             Some(Resolved::Omitted) | None => String::new(),
         })
     };
@@ -569,6 +606,10 @@ struct VersionView<'a> {
     version: &'a str,
     url: String,
     csv_url: String,
+    /// The snapshot's file name (`<version>.csv` or `.parquet`).
+    file: String,
+    /// `CSV` or `Parquet`.
+    format: &'static str,
     sha256: &'a str,
     /// Bytes, written for readers (`1,234`).
     size: String,
@@ -594,6 +635,36 @@ struct SnapshotView<'a> {
     /// [`crate::data::Changes`], with its counts also written for readers (`added_text`).
     changes: Option<serde_json::Value>,
     jsonld: String,
+    /// For a derived version: its query and inputs.
+    derived: Option<DerivedView>,
+    /// The claims of the prose that read this version.
+    claims: Vec<ClaimLink>,
+}
+
+/// How a derived version was made, for its page.
+#[derive(Serialize)]
+struct DerivedView {
+    query: String,
+    query_url: String,
+    query_sha256: String,
+    inputs: Vec<InputView>,
+}
+
+/// An input of a derived version.
+#[derive(Serialize)]
+struct InputView {
+    name: String,
+    data: String,
+    sha256: String,
+    url: String,
+}
+
+/// A claim that rests on a snapshot, linked from its page.
+#[derive(Serialize)]
+struct ClaimLink {
+    url: String,
+    page_title: String,
+    values: String,
 }
 
 #[derive(Serialize)]
@@ -618,8 +689,13 @@ fn version_view<'a>(
         ),
         csv_url: format!(
             "{base_path}{}",
-            urls::snapshot_file(&dataset.name, &snapshot.version)
+            urls::snapshot_file(&dataset.name, &snapshot.version, snapshot.extension())
         ),
+        file: snapshot.file_name(),
+        format: match snapshot.extension() {
+            "parquet" => "Parquet",
+            _ => "CSV",
+        },
         sha256: &snapshot.sha256,
         size: crate::number::count(snapshot.size),
         rows: crate::number::count(snapshot.table.rows() as u64),
@@ -748,6 +824,25 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
                 preview: preview(snapshot),
                 changes,
                 jsonld: dataset_jsonld(report, dataset, snapshot),
+                derived: derived_view(report, &snapshot.id(), base_path),
+                claims: report
+                    .claims
+                    .iter()
+                    .filter(|c| {
+                        c.claim
+                            .inputs
+                            .iter()
+                            .any(|(_, data)| *data == snapshot.id())
+                    })
+                    .map(|c| {
+                        let page = &report.pages[c.page].page;
+                        ClaimLink {
+                            url: format!("{base_path}{}#claim-{}", page.url_path(), c.number),
+                            page_title: page.meta.title.clone(),
+                            values: c.claim.values.clone(),
+                        }
+                    })
+                    .collect(),
             };
             pages.push((
                 urls::index(&urls::snapshot(&dataset.name, &snapshot.version)),
@@ -757,6 +852,37 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
         }
     }
     pages
+}
+
+/// The query and inputs of derived version `id`, when it is one.
+fn derived_view(report: &Report, id: &str, base_path: &str) -> Option<DerivedView> {
+    let derivation = crate::data::Derivation::find(&report.data.derivations, id)?;
+    let inputs = derivation
+        .inputs
+        .iter()
+        .map(|(name, data)| {
+            let (dataset, version) = data.split_once('@').unwrap_or((data, ""));
+            InputView {
+                name: name.clone(),
+                data: data.clone(),
+                sha256: report
+                    .data
+                    .resolve(data)
+                    .map(|s| s.sha256.clone())
+                    .unwrap_or_default(),
+                url: format!("{base_path}{}", urls::snapshot(dataset, version)),
+            }
+        })
+        .collect();
+    Some(DerivedView {
+        query: derivation.query.text.clone(),
+        query_url: format!(
+            "{base_path}{}",
+            urls::query_file(&derivation.dataset, &derivation.version)
+        ),
+        query_sha256: crate::data::sha256_bytes(derivation.query.text.as_bytes()),
+        inputs,
+    })
 }
 
 fn preview(snapshot: &Snapshot) -> Preview {
@@ -880,7 +1006,7 @@ fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
             Directive::FigRef { id, .. } => format!("@fig-{id}"),
             Directive::Value { spec, .. } => format!("{{value}}`{spec}`"),
             Directive::Cite { text, .. } | Directive::BadCite { text, .. } => text.clone(),
-            Directive::Chart { .. } => String::new(),
+            Directive::Chart { .. } | Directive::Claim { .. } => String::new(),
         }))
     })
     .0
@@ -1291,6 +1417,10 @@ fn bundle_metadata(report: &Report, shown: &FigureVersion) -> String {
         .unwrap_or((&figure.snapshot, ""));
     let meta = report.data.datasets.get(dataset).map(|d| &d.meta);
     let notes = meta.and_then(|m| m.versions.get(version));
+    let extension = report
+        .data
+        .resolve(&figure.snapshot)
+        .map_or("csv", |s| s.extension());
     let columns: serde_json::Value =
         serde_json::from_str(&crate::figure::columns(figure)).unwrap_or_default();
     let value = serde_json::json!({
@@ -1315,7 +1445,7 @@ fn bundle_metadata(report: &Report, shown: &FigureVersion) -> String {
             "sha256": figure.sha256,
             "retrieved": notes.and_then(|n| n.retrieved.as_ref()).map(|d| d.0.as_str()),
             "notes": notes.map(|n| n.notes.as_str()),
-            "url": format!("{}{}", report.config.base_url, urls::snapshot_file(dataset, version)),
+            "url": format!("{}{}", report.config.base_url, urls::snapshot_file(dataset, version, extension)),
         },
         "columns": columns,
     });
@@ -1449,8 +1579,11 @@ fn dataset_jsonld(report: &Report, dataset: &Dataset, snapshot: &Snapshot) -> St
         "variableMeasured": snapshot.table.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
         "distribution": {
             "@type": "DataDownload",
-            "encodingFormat": "text/csv",
-            "contentUrl": format!("{base}{}", urls::snapshot_file(&dataset.name, &snapshot.version)),
+            "encodingFormat": match snapshot.extension() {
+                "parquet" => "application/vnd.apache.parquet",
+                _ => "text/csv",
+            },
+            "contentUrl": format!("{base}{}", urls::snapshot_file(&dataset.name, &snapshot.version, snapshot.extension())),
             "contentSize": format!("{} B", snapshot.size),
         },
     });
