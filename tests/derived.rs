@@ -355,6 +355,27 @@ mod engine {
         }
     }
 
+    /// A query is untrusted input: however deeply it nests or however long it is, folio
+    /// answers at once with a diagnostic, and never crashes or hangs.
+    #[test]
+    fn deeply_nested_or_huge_queries_are_refused() {
+        let nested = format!(
+            "SELECT {}1{} AS x ORDER BY x",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        );
+        let long = format!("SELECT {} AS x ORDER BY x", vec!["1"; 20000].join(" + "));
+        for (sql, needle) in [
+            (nested, "RecursionLimitExceeded"),
+            (long, "folio runs queries of at most 16 KiB"),
+        ] {
+            let dir = unbuilt();
+            let dir = dir.path();
+            write(dir, "data/largest-by-origin/v1.sql", &sql);
+            fails_with(dir, &[], &["--> data/largest-by-origin/v1.sql:1:1", needle]);
+        }
+    }
+
     /// An input that is not a pinned snapshot, or a cycle, is refused at dataset.toml.
     #[test]
     fn inputs_must_be_pinned_snapshots() {

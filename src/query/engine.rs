@@ -92,14 +92,29 @@ pub fn run(_sql: &str, _inputs: &[Input<'_>], _ordered: bool) -> Result<Answer, 
 /// says whether the query must end with `ORDER BY` (a result of one row needs none).
 #[cfg(feature = "engine")]
 pub fn run(sql: &str, inputs: &[Input<'_>], ordered: bool) -> Result<Answer, Failure> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| Failure::Sql {
-            message: format!("cannot start the query engine: {e}"),
-            at: None,
-        })?;
-    runtime.block_on(datafusion_run(sql, inputs, ordered))
+    let failed = |message: String| Failure::Sql { message, at: None };
+    // On a thread of its own with a large stack: planning a deeply nested query recurses,
+    // and a query is untrusted input. A panic in the engine becomes a diagnostic.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("folio-query".into())
+            .stack_size(ENGINE_STACK)
+            .spawn_scoped(scope, || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .map_err(|e| failed(format!("cannot start the query engine: {e}")))?;
+                runtime.block_on(datafusion_run(sql, inputs, ordered))
+            })
+            .map_err(|e| failed(format!("cannot start the query engine: {e}")))?
+            .join()
+            .unwrap_or_else(|_| Err(failed("the query engine stopped on this query".to_string())))
+    })
 }
+
+/// The stack of the engine's thread: 256 MiB of address space, of which only what a query
+/// uses is ever touched.
+#[cfg(feature = "engine")]
+const ENGINE_STACK: usize = 256 << 20;
 
 #[cfg(feature = "engine")]
 async fn datafusion_run(sql: &str, inputs: &[Input<'_>], ordered: bool) -> Result<Answer, Failure> {

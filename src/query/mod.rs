@@ -40,6 +40,11 @@ pub struct Pin {
     pub inputs: Vec<LockedInput>,
 }
 
+/// The longest query text folio runs, in bytes. Real queries are a few hundred bytes;
+/// DataFusion plans a 20,000-term sum (80 KB) in minutes, so a hostile query could hang a
+/// build.
+pub const MAX_QUERY: usize = 16 << 10;
+
 /// How to get a folio that can run queries, for the diagnostic of one that cannot.
 pub const ENGINE_HINT: &str = "this folio was built without the query engine; build with it: `cargo run --release --features engine -- build` (the first build of the engine takes several minutes; see the README)";
 
@@ -230,6 +235,11 @@ fn run_query(
         .collect();
     // The first character of the query, for diagnostics that cannot be placed better.
     let start = sql.len() - sql.trim_start().len();
+    if sql.len() > MAX_QUERY {
+        return Err(vec![source
+            .error_at(start, format!("this query is {} bytes long; folio runs queries of at most {} KiB", sql.len(), MAX_QUERY >> 10))
+            .with_hint("planning time grows faster than a query's length: compute in steps, each a derived version read by the next")]);
+    }
     engine::run(sql, &tables, ordered).map_err(|failure| {
         vec![match failure {
             Failure::Sql { message, at } => source

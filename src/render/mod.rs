@@ -367,15 +367,24 @@ fn reference_list(references: &crate::bib::PageReferences, id: &str) -> String {
 /// checked against which snapshots, which opens on its query and the values it saw.
 fn claim_fragment(placed: &crate::check::PlacedClaim, base: &str, print: Option<&str>) -> String {
     let claim = &placed.claim;
-    let inputs = claim
+    let names = claim
         .inputs
         .iter()
-        .map(|(_, data)| {
+        .map(|(_, data)| format!("<code>{}</code>", html::escape(data)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The summary holds no link (a link inside a summary cannot be reached as itself);
+    // the inputs' pages are linked inside.
+    let links = claim
+        .inputs
+        .iter()
+        .map(|(name, data)| {
             let (dataset, version) = data.split_once('@').unwrap_or((data, ""));
             format!(
-                "<a href=\"{base}{}\"><code>{}</code></a>",
+                "<a href=\"{base}{}\"><code>{}</code></a> (as <code>{}</code>)",
                 html::escape(&urls::snapshot(dataset, version)),
-                html::escape(data)
+                html::escape(data),
+                html::escape(name)
             )
         })
         .collect::<Vec<_>>()
@@ -385,7 +394,7 @@ fn claim_fragment(placed: &crate::check::PlacedClaim, base: &str, print: Option<
         false => format!("<p>Values: {}</p>", html::escape(&claim.values)),
     };
     format!(
-        "<details class=\"claim\" id=\"{}claim-{}\" data-pagefind-ignore><summary>Checked against {inputs}</summary><p>This sentence is checked against the data each time the report is built: the query below must return <code>holds = true</code>.</p><pre><code class=\"language-sql\">{}</code></pre>{values}</details>\n",
+        "<details class=\"claim\" id=\"{}claim-{}\" data-pagefind-ignore><summary>Checked against {names}</summary><p>This sentence is checked against the data each time the report is built: the query below, over {links}, must return <code>holds = true</code>.</p><pre tabindex=\"0\"><code class=\"language-sql\">{}</code></pre>{values}</details>\n",
         print.unwrap_or(""),
         placed.number,
         html::escape(claim.sql.trim()),
