@@ -10,7 +10,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{fixture, folio, stderr};
+use common::{fixture, folio, repo, stderr, tree};
 
 /// The fixture as an author has it before the first build: queries, no results, no lock.
 fn unbuilt() -> tempfile::TempDir {
@@ -92,6 +92,45 @@ fn a_pinned_project_builds_locked_and_serves_its_derived_versions() {
         releases.contains("china_b = 1000; us_b = 400"),
         "{releases}"
     );
+}
+
+/// The report, built by this folio (with or without the engine: `tests/run` runs this file
+/// both ways), is the committed `public/`, byte for byte. The two builds once differed:
+/// the engine's Parquet reader switched the deflate backend of the zip and search files.
+#[test]
+fn the_report_built_with_or_without_the_engine_is_the_committed_site() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("public");
+    let output = folio(
+        &repo(),
+        &[
+            "build",
+            "--locked",
+            "--no-cache",
+            "--out",
+            site.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let built = tree(&site);
+    let committed: Vec<_> = tree(&repo().join("public"))
+        .into_iter()
+        .filter(|(path, _)| path != ".folio-build")
+        .collect();
+    let built: Vec<_> = built
+        .into_iter()
+        .filter(|(path, _)| path != ".folio-build")
+        .collect();
+    let differ: Vec<&String> = built
+        .iter()
+        .zip(&committed)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| &a.0)
+        .take(5)
+        .collect();
+    assert_eq!(built.len(), committed.len(), "file counts differ");
+    assert!(differ.is_empty(), "files differ from public/: {differ:?}");
 }
 
 fn folio_sha256(path: &Path) -> String {
