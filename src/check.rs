@@ -272,14 +272,13 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
         lock,
         notes,
         bibliography,
-        claims: claims.into_iter().map(|(_, claim, _)| claim).collect(),
+        claims: claims.into_iter().map(|(claim, _)| claim).collect(),
     })
 }
 
 /// Checks every claim of the prose, in reading order. Returns each claim that holds as
-/// (its page and offset, the claim as shown, its lock entry), and the index of each in that
-/// list by page and offset.
-#[allow(clippy::type_complexity)]
+/// (the claim as shown, its lock entry), and the index of each in that list by page and
+/// offset.
 fn check_claims(
     pages: &[Page],
     directives: &[Vec<Directive>],
@@ -287,10 +286,7 @@ fn check_claims(
     (lock, locked): (&Lock, bool),
     missing: &BTreeSet<String>,
     errors: &mut Vec<Diagnostic>,
-) -> (
-    Vec<((usize, usize), PlacedClaim, lock::LockedClaim)>,
-    BTreeMap<(usize, usize), usize>,
-) {
+) -> (Vec<Checked>, BTreeMap<(usize, usize), usize>) {
     let mut claims = Vec::new();
     let mut index = BTreeMap::new();
     for (page, found) in directives.iter().enumerate() {
@@ -311,7 +307,7 @@ fn check_claims(
                         number: claims.len() + 1,
                         claim,
                     };
-                    claims.push(((page, *offset), placed, entry));
+                    claims.push((placed, entry));
                 }
                 Err(e) => errors.extend(e),
             }
@@ -320,15 +316,16 @@ fn check_claims(
     (claims, index)
 }
 
+/// A claim that holds, as shown and as the lock pins it.
+type Checked = (PlacedClaim, lock::LockedClaim);
+
 /// The lock's claim entries: one per distinct claim, in reading order.
-fn claims_to_pin(
-    claims: &[((usize, usize), PlacedClaim, lock::LockedClaim)],
-) -> Vec<lock::LockedClaim> {
+fn claims_to_pin(claims: &[Checked]) -> Vec<lock::LockedClaim> {
     let mut seen = BTreeSet::new();
     claims
         .iter()
-        .filter(|(_, _, entry)| seen.insert(entry.key.clone()))
-        .map(|(_, _, entry)| entry.clone())
+        .filter(|(_, entry)| seen.insert(entry.key.clone()))
+        .map(|(_, entry)| entry.clone())
         .collect()
 }
 
