@@ -126,6 +126,10 @@ pub struct PageReferences {
     pub references: Vec<(String, String)>,
     /// Whether the style numbers its references.
     pub numeric: bool,
+    /// Each citation as plain text, for where HTML cannot go (an image, a text file).
+    pub citation_texts: Vec<String>,
+    /// Each entry of `references` as plain text.
+    pub reference_texts: Vec<String>,
 }
 
 impl Bibliography {
@@ -278,6 +282,7 @@ impl Bibliography {
                 .collect(),
             references: rendered
                 .bibliography
+                .as_ref()
                 .map(|b| {
                     b.items
                         .iter()
@@ -300,6 +305,28 @@ impl Bibliography {
                 })
                 .unwrap_or_default(),
             numeric: self.numeric,
+            citation_texts: rendered
+                .citations
+                .iter()
+                .map(|c| format!("{:#}", c.citation))
+                .collect(),
+            reference_texts: rendered
+                .bibliography
+                .as_ref()
+                .map(|b| {
+                    b.items
+                        .iter()
+                        .map(|item| {
+                            let label = item
+                                .first_field
+                                .as_ref()
+                                .map(|f| format!("{:#} ", ElemChildren(vec![f.clone()])))
+                                .unwrap_or_default();
+                            format!("{label}{:#}", item.content).replace(",)", ")")
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }

@@ -69,7 +69,8 @@ pub struct CheckedPage {
 /// What a directive of the prose resolved to.
 #[derive(Debug, Clone)]
 pub enum Resolved {
-    /// A chart: the index of its figure version in [`Report::figures`].
+    /// A chart: the index of its figure version in [`Report::figures`]. Its sources'
+    /// citations ([`crate::figure::Figure::source_citations`]) are the page's next ones.
     Figure(usize),
     /// A cross-reference to the figure at this index of [`Report::figures`].
     FigRef(usize),
@@ -180,6 +181,7 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
         .filter(|id| data.resolve(id).is_err())
         .collect();
     missing.extend(failed);
+    errors.extend(check_sources(&data, bibliography.as_ref()));
     let charts = resolve_charts(&pages, &directives, &data, &missing, &mut errors);
     let (claims, claimed) = check_claims(
         &pages,
@@ -274,6 +276,63 @@ pub fn check(parsed: Parsed, options: &Options) -> Result<Report, Error> {
         bibliography,
         claims: claims.into_iter().map(|(claim, _)| claim).collect(),
     })
+}
+
+/// Checks the `source_column` of every dataset that names one: each snapshot has the
+/// column, and each key in it is an entry of the bibliography. One diagnostic per snapshot
+/// without the column, and per unknown key at the first line that gives it.
+fn check_sources(data: &Registry, bibliography: Option<&Bibliography>) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for dataset in data.datasets.values() {
+        let Some(name) = &dataset.meta.source_column else {
+            continue;
+        };
+        let toml = Path::new("data").join(&dataset.name).join("dataset.toml");
+        let Some(bibliography) = bibliography else {
+            errors.push(
+                Diagnostic::file(
+                    &toml,
+                    format!("source_column = {name:?} names bibliography keys, but the report has no bibliography"),
+                )
+                .with_hint("add content/references.bib (or references.json or references.yaml) with an entry for each source, or remove source_column"),
+            );
+            continue;
+        };
+        for snapshot in &dataset.snapshots {
+            let table = &snapshot.table;
+            let Some(col) = table.column(name) else {
+                errors.push(
+                    Diagnostic::file(
+                        &snapshot.path,
+                        format!("the source column {name:?} (source_column in {}) is missing from this snapshot", toml.display()),
+                    )
+                    .with_hint(format!("the header has {}", table.column_names())),
+                );
+                continue;
+            };
+            let mut reported = BTreeSet::new();
+            for row in 0..table.rows() {
+                for key in crate::data::source_keys(table.cell(row, col)) {
+                    if bibliography.contains(key) || !reported.insert(key.to_string()) {
+                        continue;
+                    }
+                    errors.push(Diagnostic {
+                        line: snapshot.line_of(row),
+                        ..Diagnostic::file(
+                            &snapshot.path,
+                            format!("unknown source {key:?} in column {name:?}: it is not a key of {}", bibliography.path()),
+                        )
+                        .with_hint(format!(
+                            "add an entry with the key {key} to {path}, or correct the key in a new version of the snapshot; {path} has {}",
+                            bibliography.some_keys(8),
+                            path = bibliography.path(),
+                        ))
+                    });
+                }
+            }
+        }
+    }
+    errors
 }
 
 /// Checks every claim of the prose, in reading order. Returns each claim that holds as
@@ -592,6 +651,14 @@ fn check_page(
         let (offset, outcome) = match directive {
             Directive::Chart { offset, .. } => {
                 let shown = context.placed.get(&(index, *offset)).copied();
+                // The figure cites the sources of its rows where it stands.
+                if let Some(i) = shown {
+                    citations.extend(
+                        context.figures[i]
+                            .figure
+                            .source_citations(context.bibliography, *offset),
+                    );
+                }
                 (*offset, shown.map_or(Resolved::Omitted, Resolved::Figure))
             }
             Directive::Claim { offset, .. } => {

@@ -63,6 +63,12 @@ impl ColumnType {
     }
 }
 
+/// The source keys a cell of a dataset's `source_column` holds: one bibliography key, or
+/// several separated by `;`, each trimmed. An empty cell holds none.
+pub fn source_keys(cell: &str) -> impl Iterator<Item = &str> {
+    cell.split(';').map(str::trim).filter(|key| !key.is_empty())
+}
+
 /// A finite number; `NaN` and `inf` are not numbers in a dataset.
 pub fn parse_number(cell: &str) -> Option<f64> {
     let first = cell.bytes().next()?;
@@ -234,6 +240,12 @@ pub struct DatasetMeta {
     /// between versions. Default: none (rows are compared whole).
     #[serde(default)]
     pub key: Vec<String>,
+    /// The column that holds each row's source: a key of the bibliography
+    /// (`content/references.bib`), or several separated by `;`. Figure, dataset and chapter
+    /// pages then cite exactly the sources of the rows they show. Default: none (pages name
+    /// `source`).
+    #[serde(default)]
+    pub source_column: Option<String>,
     /// Declared columns. Default: none (all inferred).
     #[serde(default)]
     pub columns: BTreeMap<String, ColumnMeta>,
@@ -371,6 +383,20 @@ impl Table {
         let i = row * self.columns.len() + col;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.text[start..self.ends[i] as usize]
+    }
+
+    /// The distinct source keys that column `col` gives `rows` (see [`source_keys`]), in the
+    /// order they first appear.
+    pub fn sources(&self, col: usize, rows: impl IntoIterator<Item = usize>) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for row in rows {
+            for key in source_keys(self.cell(row, col)) {
+                if !keys.iter().any(|k| k == key) {
+                    keys.push(key.to_string());
+                }
+            }
+        }
+        keys
     }
 
     /// The index of the column called `name`.

@@ -349,9 +349,41 @@ pub struct Figure {
     pub source: String,
     /// Where (`source_url` of `dataset.toml`).
     pub source_url: String,
+    /// The bibliography keys of the plotted rows, distinct, in the order they first appear,
+    /// when the dataset names its `source_column`; empty otherwise.
+    pub sources: Vec<String>,
 }
 
 impl Figure {
+    /// The citations a page makes of this figure's sources: one narrative citation per key
+    /// the bibliography holds, in [`Figure::sources`] order, each item at `offset` (the
+    /// figure's directive). Empty without a bibliography. The check stage adds them to the
+    /// page's citations where the figure stands, and rendering takes them back there.
+    pub fn source_citations(
+        &self,
+        bibliography: Option<&crate::bib::Bibliography>,
+        offset: usize,
+    ) -> Vec<crate::citation::Citation> {
+        let Some(bibliography) = bibliography else {
+            return Vec::new();
+        };
+        self.sources
+            .iter()
+            .filter(|key| bibliography.contains(key))
+            .map(|key| crate::citation::Citation {
+                items: vec![crate::citation::Item {
+                    key: key.clone(),
+                    offset,
+                    prefix: String::new(),
+                    locator: None,
+                    suffix: String::new(),
+                    suppress_author: false,
+                }],
+                narrative: true,
+            })
+            .collect()
+    }
+
     /// Where the y columns start in [`FigureTable::columns`].
     pub fn first_y(&self) -> usize {
         1 + usize::from(self.spec.series.is_some())
@@ -718,7 +750,14 @@ pub fn resolve(
         retitle(&mut figure_table.columns[y], label, spec.unit.as_ref());
     }
     let meta = &registry.datasets[&snapshot.dataset].meta;
+    let sources = meta
+        .source_column
+        .as_deref()
+        .and_then(|name| table.column(name))
+        .map(|col| table.sources(col, rows.iter().copied()))
+        .unwrap_or_default();
     Ok(Figure {
+        sources,
         snapshot: snapshot.id(),
         sha256: snapshot.sha256.clone(),
         dataset_title: meta.title.clone(),

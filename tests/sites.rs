@@ -91,7 +91,7 @@ fn run_case(name: &str, args: &[&str]) {
 }
 
 /// Fixture sites used by other test files, which add what they need before building.
-const USED_ELSEWHERE: &[&str] = &["owid", "injection", "chart-reading", "parquet"];
+const USED_ELSEWHERE: &[&str] = &["owid", "injection", "chart-reading", "parquet", "sources"];
 
 macro_rules! cases {
     ($($test:ident: $dir:literal $(, $arg:literal)*;)*) => {

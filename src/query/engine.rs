@@ -293,6 +293,7 @@ fn sql_failure(sql: &str, error: &datafusion::error::DataFusionError) -> Failure
 }
 
 /// The byte offset of `Line: L, Column: C` (1-based, characters) of a parser message.
+#[cfg(any(feature = "engine", test))]
 fn parser_position(sql: &str, message: &str) -> Option<usize> {
     let number = |lead: &str| -> Option<usize> {
         let rest = &message[message.find(lead)? + lead.len()..];
@@ -319,6 +320,7 @@ fn parser_position(sql: &str, message: &str) -> Option<usize> {
 }
 
 /// Where `word` is first written in `sql` as a whole word, case ignored.
+#[cfg(any(feature = "engine", test))]
 fn find_word(sql: &str, word: &str) -> Option<usize> {
     if word.is_empty() {
         return None;
@@ -331,6 +333,7 @@ fn find_word(sql: &str, word: &str) -> Option<usize> {
     })
 }
 
+#[cfg(any(feature = "engine", test))]
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or(text)
 }

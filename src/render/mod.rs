@@ -333,7 +333,7 @@ fn prose(
     if !references.references.is_empty() {
         rendered
             .html
-            .push_str(&reference_list(&references, "references"));
+            .push_str(&reference_list(&references, "references", "References"));
         rendered.toc.push(TocEntry {
             level: 2,
             id: "references".to_string(),
@@ -343,10 +343,10 @@ fn prose(
     Ok(rendered)
 }
 
-/// A reference list as HTML, headed "References" with the id `id`.
-fn reference_list(references: &crate::bib::PageReferences, id: &str) -> String {
+/// A reference list as HTML, headed `title` with the id `id`.
+fn reference_list(references: &crate::bib::PageReferences, id: &str, title: &str) -> String {
     let mut html = format!(
-        "<section class=\"references\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">References</h2>\n<ol{}>\n",
+        "<section class=\"references\" aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{title}</h2>\n<ol{}>\n",
         if references.numeric {
             " class=\"numbered\""
         } else {
@@ -415,7 +415,15 @@ fn body<'a>(
     let base = report.config.base_path();
     let mut resolve = |directive: &Directive| {
         Ok(match checked.resolved.get(&directive.offset()) {
-            Some(Resolved::Figure(i)) => figure_fragment(theme, report, &drawn[*i])?,
+            Some(Resolved::Figure(i)) => {
+                // The figure's sources are the page's next citations (see `Resolved::Figure`).
+                let figure = &report.figures[*i].figure;
+                let cited = figure
+                    .source_citations(report.bibliography.as_ref(), 0)
+                    .len();
+                let sources: Vec<String> = citations.by_ref().take(cited).cloned().collect();
+                figure_fragment(theme, report, &drawn[*i], &sources)?
+            }
             Some(Resolved::FigRef(i)) => {
                 let target = &report.figures[*i];
                 let place = target.place.expect("a reference's target is in the prose");
@@ -558,7 +566,7 @@ fn print_edition(
         "citation": crate::cite::report_text(config, &published),
         "chapters": chapters,
         "references": (!references.references.is_empty())
-            .then(|| reference_list(&references, "references")),
+            .then(|| reference_list(&references, "references", "References")),
     });
     theme.render_page("print.html", &view).map_err(|e| vec![e])
 }
@@ -598,6 +606,8 @@ struct DatasetView<'a> {
     canonical: String,
     columns: Vec<ColumnView<'a>>,
     versions: Vec<VersionView<'a>>,
+    /// The reference list of the sources of every version's rows (`source_column`).
+    sources: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -648,6 +658,9 @@ struct SnapshotView<'a> {
     derived: Option<DerivedView>,
     /// The claims of the prose that read this version.
     claims: Vec<ClaimLink>,
+    /// The reference list of the sources of this version's rows (`source_column`), each
+    /// with how many rows it gives.
+    sources: Option<String>,
 }
 
 /// How a derived version was made, for its page.
@@ -756,7 +769,58 @@ fn dataset_view<'a>(dataset: &'a Dataset, report: &'a Report, base_path: &str) -
             .iter()
             .map(|s| version_view(dataset, s, &report.lock, base_path))
             .collect(),
+        sources: source_list(report, dataset, &dataset.snapshots),
     }
+}
+
+/// The reference list of the sources that `snapshots` of `dataset` give their rows (its
+/// `source_column`), each entry followed by how many rows cite it; `None` when the dataset
+/// names no source column, the report has no bibliography, or no row names a source.
+fn source_list(report: &Report, dataset: &Dataset, snapshots: &[Snapshot]) -> Option<String> {
+    let bibliography = report.bibliography.as_ref()?;
+    let name = dataset.meta.source_column.as_deref()?;
+    let mut rows: Vec<(String, usize)> = Vec::new();
+    for snapshot in snapshots {
+        let Some(col) = snapshot.table.column(name) else {
+            continue;
+        };
+        for row in 0..snapshot.table.rows() {
+            for key in crate::data::source_keys(snapshot.table.cell(row, col)) {
+                match rows.iter_mut().find(|(k, _)| k == key) {
+                    Some((_, n)) => *n += 1,
+                    None => rows.push((key.to_string(), 1)),
+                }
+            }
+        }
+    }
+    let citations: Vec<crate::citation::Citation> = rows
+        .iter()
+        .filter(|(key, _)| bibliography.contains(key))
+        .map(|(key, _)| crate::citation::Citation {
+            items: vec![crate::citation::Item {
+                key: key.clone(),
+                offset: 0,
+                prefix: String::new(),
+                locator: None,
+                suffix: String::new(),
+                suppress_author: false,
+            }],
+            narrative: false,
+        })
+        .collect();
+    if citations.is_empty() {
+        return None;
+    }
+    let mut references = bibliography.render_page(&citations);
+    for (key, entry) in &mut references.references {
+        let n = rows.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
+        entry.push_str(&format!(
+            " <span class=\"rows\">({} {})</span>",
+            crate::number::count(n as u64),
+            if n == 1 { "row" } else { "rows" }
+        ));
+    }
+    Some(reference_list(&references, "sources", "Sources"))
 }
 
 /// `/data/`, `/data/<dataset>/` and `/data/<dataset>/<version>/`, as (path, template, view).
@@ -834,6 +898,7 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
                 changes,
                 jsonld: dataset_jsonld(report, dataset, snapshot),
                 derived: derived_view(report, &snapshot.id(), base_path),
+                sources: source_list(report, dataset, std::slice::from_ref(snapshot)),
                 claims: report
                     .claims
                     .iter()
@@ -934,6 +999,11 @@ struct FigureView {
     dataset_title: String,
     source: String,
     source_url: String,
+    /// The citations of the plotted rows' sources (`source_column`), as HTML joined by
+    /// "; ", each linked to its entry in the page's references; empty when the dataset
+    /// names no source column (the source line then names `source`).
+    sources: String,
+    sources_count: usize,
     snapshot_url: String,
     permalink: String,
     canonical: String,
@@ -1045,6 +1115,8 @@ fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
         dataset_title: figure.dataset_title.clone(),
         source: figure.source.clone(),
         source_url: figure.source_url.clone(),
+        sources: String::new(),
+        sources_count: 0,
         snapshot_url: format!("{base}{}", urls::snapshot(dataset, version)),
         permalink: format!("{base}{version_path}"),
         canonical: format!("{}{version_path}", config.base_url),
@@ -1123,8 +1195,11 @@ fn figure_fragment(
     theme: &SiteTheme,
     report: &Report,
     drawn: &Drawn<'_>,
+    sources: &[String],
 ) -> Result<String, Diagnostic> {
-    let view = figure_view(report, drawn);
+    let mut view = figure_view(report, drawn);
+    view.sources = sources.join("; ");
+    view.sources_count = sources.len();
     theme.render_page("figure.html", &serde_json::json!({ "figure": view }))
 }
 
@@ -1192,7 +1267,10 @@ fn version_output(
 ) -> VersionOutput {
     let Drawn { shown, option } = drawn;
     let chapter = report.page_of(shown);
-    let view = figure_view(report, drawn);
+    let sources = figure_sources(report, &shown.figure);
+    let mut view = figure_view(report, drawn);
+    view.sources = sources.citations.join("; ");
+    view.sources_count = sources.citations.len();
     let id = &shown.figure.spec.id;
     let file = |name| urls::figure_file(id, shown.version, name);
     let mut files = Vec::new();
@@ -1202,7 +1280,10 @@ fn version_output(
     let card = chart::preview::Card {
         label: format!("Version {}, published {}", shown.version, shown.published),
         title: shown.figure.spec.title.clone(),
-        source: shown.figure.source.clone(),
+        source: match sources.citation_texts.is_empty() {
+            true => shown.figure.source.clone(),
+            false => sources.citation_texts.join("; "),
+        },
         report: report.config.title.clone(),
     };
     let cited = figure_ref(&report.config, shown);
@@ -1221,8 +1302,8 @@ fn version_output(
     match static_chart(cache, option, chart::size(&shown.figure).height, &card) {
         Ok((svg, png, image)) => {
             // The bundle: everything to reuse and cite this version offline.
-            let metadata = bundle_metadata(report, shown);
-            let readme = bundle_readme(report, shown, &view);
+            let metadata = bundle_metadata(report, shown, &sources);
+            let readme = bundle_readme(report, shown, &view, &sources);
             let mut bundled: Vec<(&str, &[u8])> = vec![
                 ("README.txt", readme.as_bytes()),
                 ("data.csv", &csv),
@@ -1269,11 +1350,20 @@ fn version_output(
         pages.push((urls::index(&urls::figure(id)), &view.current_url));
         embeds.push(urls::index(&urls::embed(id)));
     }
+    // In an embed, the sources link to their entries on the figure's page.
+    let mut embedded = serde_json::to_value(&view).expect("views serialise");
+    embedded["sources"] = view
+        .sources
+        .replace(
+            "href=\"#ref-",
+            &format!("target=\"_top\" href=\"{}#ref-", view.canonical),
+        )
+        .into();
     for path in embeds {
         let page = serde_json::json!({
             "title": shown.figure.spec.title,
             "canonical": view.canonical,
-            "figure": &view,
+            "figure": &embedded,
         });
         match theme.render_page("embed.html", &page) {
             Ok(html) => files.push((path, html.into_bytes())),
@@ -1289,6 +1379,8 @@ fn version_output(
             "charts": true,
             "image": preview_url(&report.config, shown),
             "figure": &view,
+            "sources": (!sources.references.is_empty())
+                .then(|| reference_list(&sources, "sources", "Sources")),
         });
         match theme.render_page("figure_page.html", &page) {
             Ok(html) => files.push((path, html.into_bytes())),
@@ -1299,6 +1391,22 @@ fn version_output(
         files,
         errors,
         view,
+    }
+}
+
+/// A figure's sources (`source_column`) as a page of their own cites them: one narrative
+/// citation per key, and their reference list. Empty without a bibliography or sources.
+fn figure_sources(report: &Report, figure: &crate::figure::Figure) -> crate::bib::PageReferences {
+    match &report.bibliography {
+        Some(bibliography) => {
+            let citations = figure.source_citations(Some(bibliography), 0);
+            if citations.is_empty() {
+                crate::bib::PageReferences::default()
+            } else {
+                bibliography.render_page(&citations)
+            }
+        }
+        None => crate::bib::PageReferences::default(),
     }
 }
 
@@ -1418,7 +1526,11 @@ fn changes(report: &Report, base: &str) -> serde_json::Value {
 /// `metadata.json` of a figure version's bundle: the dataset's metadata, the snapshot it
 /// plots (version, SHA-256, retrieval date and notes) and the plotted columns as the figure
 /// shows them.
-fn bundle_metadata(report: &Report, shown: &FigureVersion) -> String {
+fn bundle_metadata(
+    report: &Report,
+    shown: &FigureVersion,
+    sources: &crate::bib::PageReferences,
+) -> String {
     let figure = &shown.figure;
     let (dataset, version) = figure
         .snapshot
@@ -1458,12 +1570,26 @@ fn bundle_metadata(report: &Report, shown: &FigureVersion) -> String {
         },
         "columns": columns,
     });
+    let mut value = value;
+    if !sources.references.is_empty() {
+        value["sources"] = sources
+            .references
+            .iter()
+            .zip(&sources.reference_texts)
+            .map(|((key, _), text)| serde_json::json!({ "key": key, "reference": text }))
+            .collect();
+    }
     serde_json::to_string_pretty(&value).expect("JSON serialises") + "\n"
 }
 
 /// `README.txt` of a figure version's bundle: what the files are, where the data comes
 /// from, its licence, the version and the snapshot's checksum.
-fn bundle_readme(report: &Report, shown: &FigureVersion, view: &FigureView) -> String {
+fn bundle_readme(
+    report: &Report,
+    shown: &FigureVersion,
+    view: &FigureView,
+    sources: &crate::bib::PageReferences,
+) -> String {
     let figure = &shown.figure;
     let license = figure
         .snapshot
@@ -1472,17 +1598,23 @@ fn bundle_readme(report: &Report, shown: &FigureVersion, view: &FigureView) -> S
         .map(|d| d.meta.license.clone())
         .filter(|l| !l.is_empty())
         .unwrap_or_else(|| "not stated by the dataset".to_string());
-    let source = if figure.source_url.is_empty() {
-        figure.source.clone()
+    let source = if !sources.reference_texts.is_empty() {
+        let mut list = String::from("Sources of the plotted rows:");
+        for text in &sources.reference_texts {
+            list.push_str(&format!("\n- {text}"));
+        }
+        list
+    } else if figure.source_url.is_empty() {
+        format!("Source: {}", figure.source)
     } else {
-        format!("{} <{}>", figure.source, figure.source_url)
+        format!("Source: {} <{}>", figure.source, figure.source_url)
     };
     format!(
         "{title}\n\
          Figure {id}, version {version}, published {published}, in {report} (version {report_version}).\n\
          Permanent address: {url}\n\
          \n\
-         Source: {source}\n\
+         {source}\n\
          Data: {snapshot}, SHA-256 {sha256}\n\
          Licence of the data: {license}\n\
          \n\
