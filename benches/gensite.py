@@ -6,6 +6,7 @@ Usage:
   gensite.py prose N OUT            folio site OUT/folio and Hugo site OUT/hugo, N pages
   gensite.py charts N C OWID OUT    folio site with N pages and C charts on OWID (a CSV)
   gensite.py csv MEGABYTES OUT      a snapshot of about that size, in a dataset
+  gensite.py derived MEGABYTES OUT  the same, and a derived dataset aggregating it
 Deterministic: the same arguments give the same files.
 """
 import os, random, shutil, sys
@@ -121,6 +122,16 @@ def big_csv(megabytes, out):
                 lines = []
         f.write("".join(lines))
 
+def derived(megabytes, out):
+    """The big snapshot and a derived dataset that aggregates it: one row per country."""
+    big_csv(megabytes, out)
+    d = os.path.join(out, "data", "by-country")
+    write(os.path.join(d, "dataset.toml"),
+          'title = "By country"\n[derived."v1"]\ninputs = { big = "big@v1" }\n')
+    write(os.path.join(d, "v1.sql"),
+          "SELECT country, count(*) AS n, sum(value) AS total, min(year) AS first_year,\n"
+          "       max(date) AS last_date\nFROM big\nGROUP BY country\nORDER BY country\n")
+
 if __name__ == "__main__":
     kind = sys.argv[1]
     if kind == "prose":
@@ -129,5 +140,7 @@ if __name__ == "__main__":
         prose(int(sys.argv[2]), sys.argv[5], charts=int(sys.argv[3]), owid=sys.argv[4])
     elif kind == "csv":
         big_csv(int(sys.argv[2]), sys.argv[3])
+    elif kind == "derived":
+        derived(int(sys.argv[2]), sys.argv[3])
     else:
         sys.exit(__doc__)

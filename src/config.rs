@@ -43,6 +43,22 @@ pub struct Config {
     /// `mla`, `vancouver`...). Default: `apa`.
     #[serde(default = "default_citation_style")]
     pub citation_style: String,
+    /// The report's versions and what changed in each (`[[release]]`), listed on
+    /// `/changes/` and in its feed beside the data and figure versions. Default: none.
+    #[serde(default)]
+    pub release: Vec<Release>,
+}
+
+/// A version of the report as a whole: `[[release]]` in `folio.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    /// The report's version, as `version` names it (`"2"`).
+    pub version: String,
+    /// When it was published (`YYYY-MM-DD`).
+    pub date: crate::data::TomlDate,
+    /// What changed, in a few sentences of plain text.
+    pub notes: String,
 }
 
 fn default_citation_style() -> String {
@@ -75,6 +91,32 @@ impl Config {
                     .with_hint("write an absolute URL such as https://user.github.io/repo/"),
             ]
         })?;
+        let mut seen = std::collections::BTreeSet::new();
+        for release in &config.release {
+            let plain = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-';
+            if release.version.is_empty() || !release.version.chars().all(plain) {
+                let offset = text.find(&format!("{:?}", release.version)).unwrap_or(0);
+                return Err(vec![
+                    source
+                        .error_at(offset, format!("release version {:?} is not a version name", release.version))
+                        .with_hint("write it as `version` does: letters, digits, `.` and `-`, e.g. \"2\" or \"2.1\""),
+                ]);
+            }
+            if !seen.insert(release.version.as_str()) {
+                let offset = text
+                    .match_indices("[[release]]")
+                    .nth(seen.len())
+                    .map_or(0, |(at, _)| at);
+                return Err(vec![
+                    source
+                        .error_at(
+                            offset,
+                            format!("release {:?} is listed twice", release.version),
+                        )
+                        .with_hint("give each version of the report one [[release]] entry"),
+                ]);
+            }
+        }
         if let Err(message) = crate::bib::style(&config.citation_style) {
             let offset = crate::diag::toml_key_offset(text, "citation_style");
             return Err(vec![source.error_at(offset, message).with_hint(
@@ -123,6 +165,49 @@ pub fn base_path(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn releases_are_read_and_checked() {
+        let config = Config::parse(
+            Path::new("folio.toml"),
+            "title = \"t\"\nversion = \"2\"\n[[release]]\nversion = \"1\"\ndate = 2026-11-28\nnotes = \"First.\"\n[[release]]\nversion = \"2\"\ndate = \"2026-11-29\"\nnotes = \"Corrected.\"\n",
+        )
+        .unwrap();
+        let read: Vec<(&str, &str, &str)> = config
+            .release
+            .iter()
+            .map(|r| (r.version.as_str(), r.date.0.as_str(), r.notes.as_str()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("1", "2026-11-28", "First."),
+                ("2", "2026-11-29", "Corrected.")
+            ]
+        );
+        let twice = "title = \"t\"\n[[release]]\nversion = \"2\"\ndate = 2026-11-28\nnotes = \"a\"\n[[release]]\nversion = \"2\"\ndate = 2026-11-29\nnotes = \"b\"\n";
+        let errors = Config::parse(Path::new("folio.toml"), twice).unwrap_err();
+        assert_eq!(errors[0].message, "release \"2\" is listed twice");
+        assert_eq!(errors[0].line, 6, "at the second [[release]]");
+        let bad =
+            "title = \"t\"\n[[release]]\nversion = \"2 <b>\"\ndate = 2026-11-28\nnotes = \"a\"\n";
+        let errors = Config::parse(Path::new("folio.toml"), bad).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "release version \"2 <b>\" is not a version name"
+        );
+        assert_eq!(errors[0].line, 3);
+        let undated =
+            "title = \"t\"\n[[release]]\nversion = \"2\"\ndate = \"soon\"\nnotes = \"a\"\n";
+        let errors = Config::parse(Path::new("folio.toml"), undated).unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .contains("is not a date of the form YYYY-MM-DD"),
+            "{}",
+            errors[0].message
+        );
+    }
 
     #[test]
     fn base_path_keeps_the_sub_path() {

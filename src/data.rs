@@ -366,9 +366,22 @@ pub struct Table {
     pub columns: Vec<Column>,
     text: String,
     ends: Vec<u32>,
+    /// For a snapshot too large to hold ([`stream_above`]): how many data rows its file
+    /// has. Such a table holds its columns and no cells; queries read the file itself.
+    streamed: Option<usize>,
 }
 
 impl Table {
+    /// The rows of a streamed snapshot's file, or `None` for a table that holds its cells.
+    pub fn streamed(&self) -> Option<usize> {
+        self.streamed
+    }
+
+    /// The number of data rows of the snapshot, held or streamed.
+    pub fn row_count(&self) -> usize {
+        self.streamed.unwrap_or_else(|| self.rows())
+    }
+
     /// The number of data rows.
     pub fn rows(&self) -> usize {
         if self.columns.is_empty() {
@@ -438,6 +451,24 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// This snapshot when it holds its cells, as a chart or a value needs; a streamed one
+    /// ([`stream_above`]) is refused with what to do instead.
+    pub fn held(&self) -> Result<&Snapshot, (String, Option<String>)> {
+        match self.table.streamed() {
+            None => Ok(self),
+            Some(rows) => Err((
+                format!(
+                    "{} is too large to load ({} bytes, {} rows; snapshots over {} bytes are streamed)",
+                    self.id(),
+                    crate::number::count(self.size),
+                    crate::number::count(rows as u64),
+                    crate::number::count(stream_above()),
+                ),
+                Some("derive a smaller dataset from it with a query ([derived] in dataset.toml, e.g. one row per group) and name that".to_string()),
+            )),
+        }
+    }
+
     /// `dataset@version`.
     pub fn id(&self) -> String {
         format!("{}@{}", self.dataset, self.version)
@@ -807,6 +838,22 @@ impl Problem {
 /// At most this many bad cells are reported per column; the rest are counted.
 const CELL_ERRORS_PER_COLUMN: usize = 3;
 
+/// Snapshots larger than this many bytes are streamed, not loaded: their cells are
+/// type-checked and their checksum computed as they are read, and nothing of them is kept
+/// but their columns and row count, so memory stays bounded whatever their size. A query
+/// reads such a snapshot's file directly; a chart or a value cannot name it (a query can
+/// derive a smaller dataset from it). 256 MiB, or `FOLIO_STREAM_ABOVE` (bytes), for
+/// machines with less memory and for tests.
+pub fn stream_above() -> u64 {
+    static LIMIT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        std::env::var("FOLIO_STREAM_ABOVE")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(256 << 20)
+    })
+}
+
 /// Reads a snapshot file, validates it against `meta`, and returns its table, SHA-256 and
 /// size. `rel` is the path diagnostics name.
 pub fn read_snapshot(
@@ -834,7 +881,8 @@ pub fn read_snapshot(
             .flexible(true)
             .buffer_capacity(1 << 16)
             .from_reader(for_csv);
-        let table = parse_table(&mut reader, meta, size_hint, &mut problems);
+        let keep = size_hint <= stream_above();
+        let table = parse_table(&mut reader, meta, size_hint, keep, &mut problems);
         let hashed = hashing
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the checksum thread stopped")));
@@ -856,8 +904,23 @@ pub fn read_parquet(
     rel: &Path,
     meta: &DatasetMeta,
 ) -> Result<(Table, String, u64), SnapshotError> {
-    use crate::query::engine::{Failure, Kind};
-    let answer = crate::query::engine::read_parquet(full).map_err(|failure| {
+    use crate::query::engine::{Answer, Failure, Kind};
+    let size = std::fs::metadata(full).map_or(0, |m| m.len());
+    // A large file: its schema and row count from its footer, its rows left to queries.
+    let streamed = size > stream_above();
+    let read = match streamed {
+        true => crate::query::engine::parquet_schema(full).map(|(columns, rows)| {
+            (
+                Answer {
+                    columns,
+                    rows: Vec::new(),
+                },
+                Some(rows),
+            )
+        }),
+        false => crate::query::engine::read_parquet(full).map(|answer| (answer, None)),
+    };
+    let (answer, streamed) = read.map_err(|failure| {
         SnapshotError::Content(vec![match failure {
             Failure::Unavailable => Diagnostic::file(rel, "this folio cannot read Parquet snapshots")
                 .with_hint(crate::query::ENGINE_HINT),
@@ -904,9 +967,10 @@ pub fn read_parquet(
         return Err(SnapshotError::Content(errors));
     }
     let csv = crate::query::csv_bytes(&answer);
-    let (table, _, _) = read_snapshot_bytes(&csv, rel, &typed).map_err(SnapshotError::Content)?;
+    let (mut table, _, _) =
+        read_snapshot_bytes(&csv, rel, &typed).map_err(SnapshotError::Content)?;
+    table.streamed = streamed;
     let sha256 = sha256_file(full).map_err(SnapshotError::Io)?;
-    let size = std::fs::metadata(full).map_or(0, |m| m.len());
     Ok((table, sha256, size))
 }
 
@@ -922,7 +986,7 @@ pub fn read_snapshot_bytes(
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
-    let table = parse_table(&mut reader, meta, bytes.len() as u64, &mut problems);
+    let table = parse_table(&mut reader, meta, bytes.len() as u64, true, &mut problems);
     if !problems.is_empty() {
         return Err(located_in(bytes, rel, problems));
     }
@@ -1040,10 +1104,13 @@ fn field_start(text: &str, start: usize, index: usize) -> usize {
     start
 }
 
+/// Reads, validates and types a snapshot's records. With `keep`, the table holds every
+/// cell; without, only the columns and the row count ([`Table::streamed`]).
 fn parse_table<R: Read>(
     reader: &mut csv::Reader<R>,
     meta: &DatasetMeta,
     size_hint: u64,
+    keep: bool,
     problems: &mut Vec<Problem>,
 ) -> Table {
     let mut record = csv::ByteRecord::new();
@@ -1109,7 +1176,10 @@ fn parse_table<R: Read>(
     // For undeclared columns: can every non-empty cell be an integer, a number?
     let mut could_be: Vec<(bool, bool)> = vec![(true, true); width];
     let mut bad_cells = vec![0usize; width];
-    table.text.reserve(size_hint as usize);
+    let mut streamed = 0usize;
+    if keep {
+        table.text.reserve(size_hint as usize);
+    }
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -1202,6 +1272,10 @@ fn parse_table<R: Read>(
                 }
             }
         }
+        if !keep {
+            streamed += 1;
+            continue;
+        }
         let before = table.text.len();
         if before + row.len() > u32::MAX as usize {
             problems.push(Problem::new(
@@ -1245,6 +1319,9 @@ fn parse_table<R: Read>(
         })
         .collect();
     table.text.shrink_to_fit();
+    if !keep {
+        table.streamed = Some(streamed);
+    }
     table
 }
 

@@ -520,6 +520,7 @@ pub fn resolve(
     };
     let snapshot = registry
         .resolve(&spec.data)
+        .and_then(Snapshot::held)
         .map_err(|(message, hint)| vec![error("data", message, hint)])?;
     let table = &snapshot.table;
     let mut errors = Vec::new();

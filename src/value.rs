@@ -144,6 +144,7 @@ pub fn resolve(text: &str, registry: &Registry) -> Result<Value, Problem> {
     };
     let snapshot: &Snapshot = registry
         .resolve(reference)
+        .and_then(Snapshot::held)
         .map_err(|(message, hint)| problem(0, message, hint))?;
     let table = &snapshot.table;
     let Some((column_at, column_name)) = words.get(1) else {

@@ -88,10 +88,12 @@ fn a_pinned_project_builds_locked_and_serves_its_derived_versions() {
     let releases = read(dir, "public/data/releases/2026-11-29/index.html");
     assert!(releases.contains("Claims that rest on it"));
     assert!(releases.contains("href=\"/derived/#claim-2\""));
+    // Its values as readers read numbers (the lock keeps them as the query returned them).
     assert!(
-        releases.contains("china_b = 1000; us_b = 400"),
+        releases.contains("china_b = 1,000; us_b = 400"),
         "{releases}"
     );
+    assert!(read(dir, "folio.lock").contains("china_b = 1000; us_b = 400"));
 }
 
 /// The report, built by this folio (with or without the engine: `tests/run` runs this file
@@ -221,6 +223,81 @@ mod engine {
             data.contains("2025-07-11,1000,CN") || data.contains("CN"),
             "{data}"
         );
+    }
+
+    /// A build in which every snapshot over `above` bytes is streamed (read as a stream,
+    /// never held: what a snapshot larger than memory gets).
+    fn build_streaming(dir: &Path, above: &str) -> std::process::Output {
+        folio(
+            dir,
+            &["build", "--no-cache"],
+            &[
+                ("SOURCE_DATE_EPOCH", "1764201600"),
+                ("FOLIO_STREAM_ABOVE", above),
+            ],
+        )
+    }
+
+    /// A query over a streamed CSV snapshot (the engine reads the file itself) gives
+    /// byte for byte what it gives over the same snapshot held in memory: the committed
+    /// results were computed from the held input.
+    #[test]
+    fn a_query_over_a_streamed_csv_gives_what_it_gives_over_a_held_one() {
+        let committed = fixture("derived");
+        let dir = unbuilt();
+        let dir = dir.path();
+        // The input (4,863 bytes) is streamed; the results (under 200) are not.
+        let output = build_streaming(dir, "1000");
+        assert!(output.status.success(), "{}", stderr(&output));
+        for file in ["data/largest-by-origin/v1.csv", "data/origin-shares/v1.csv"] {
+            assert_eq!(read(dir, file), read(committed.path(), file), "{file}");
+        }
+        // The claims over the streamed input hold, with the same values.
+        let lock = read(dir, "folio.lock");
+        assert!(lock.contains("china_b = 1000; us_b = 400"), "{lock}");
+        // Its version page gives its row count, and no preview of rows it does not hold.
+        let page = read(dir, "public/data/releases/2026-11-29/index.html");
+        assert!(page.contains("26 rows"), "{page}");
+    }
+
+    /// The same for a streamed Parquet snapshot: the query sees the types it sees when the
+    /// file is held (dates as written, integers, numbers).
+    #[test]
+    fn a_query_over_a_streamed_parquet_file_gives_what_it_gives_over_a_held_one() {
+        let dir = fixture("parquet");
+        let dir = dir.path();
+        // A chart cannot name a streamed snapshot; the query and the claim can.
+        let content = read(dir, "content/_index.md");
+        let chart = content.find("```chart").unwrap();
+        write(dir, "content/_index.md", &content[..chart]);
+        let output = build_streaming(dir, "1000");
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(
+            read(dir, "data/by-year/v1.csv"),
+            "year,releases,largest_b,first_release\n2023,2,70,2023-07-18\n2024,10,671,2024-02-05\n2025,14,1000,2025-01-20\n"
+        );
+        assert!(
+            read(dir, "folio.lock").contains("csv_rows = 26; parquet_rows = 26"),
+            "the claim compares the two streamed files"
+        );
+    }
+
+    /// A chart (or a value) cannot name a streamed snapshot: the diagnostic says why and
+    /// what to do, at the directive's `data` line.
+    #[test]
+    fn a_chart_cannot_name_a_streamed_snapshot() {
+        let dir = fixture("parquet");
+        let output = build_streaming(dir.path(), "1000");
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        for needle in [
+            "releases-typed@2026-11-29 is too large to load (2,192 bytes, 26 rows; snapshots over 1,000 bytes are streamed)",
+            "--> content/_index.md:21:",
+            "derive a smaller dataset from it with a query",
+        ] {
+            assert!(err.contains(needle), "expected {needle:?} in:\n{err}");
+        }
+        assert!(!dir.path().join("public").exists());
     }
 
     /// A declared column whose type the Parquet schema contradicts is refused.

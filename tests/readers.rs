@@ -110,10 +110,27 @@ fn every_figure_version_offers_its_downloads() {
         for needle in [
             format!("version {version}, published "),
             format!("SHA-256 {sha256}"),
-            "Source: ".to_string(),
             "Licence of the data: ".to_string(),
         ] {
             assert!(readme.contains(&needle), "{needle} in {readme}");
+        }
+        // The sources of the plotted rows, in full, when the dataset names them per row;
+        // else the dataset's source.
+        match metadata["sources"].as_array() {
+            Some(sources) => {
+                assert!(
+                    readme.contains("Sources of the plotted rows:\n- "),
+                    "{readme}"
+                );
+                for source in sources {
+                    let reference = source["reference"].as_str().unwrap();
+                    assert!(
+                        readme.contains(&format!("- {reference}\n")),
+                        "{reference} in {readme}"
+                    );
+                }
+            }
+            None => assert!(readme.contains("Source: "), "{readme}"),
         }
         // The figure page links every download.
         let page = read(&dir.join("index.html"));
@@ -283,4 +300,64 @@ fn the_print_edition_holds_every_chapter_and_every_current_figure_once() {
     assert!(
         read(&public().join("downloads/index.html")).contains("/folio/print/\">Print edition</a>")
     );
+}
+
+/// The front page leads with its prose, then its contents, then its references: a reader
+/// finds the chapters before the list of works cited.
+#[test]
+fn the_front_page_lists_its_contents_before_its_references() {
+    let html = read(&public().join("index.html"));
+    let contents = html
+        .find("<h2 id=\"contents-title\">Contents</h2>")
+        .unwrap();
+    let references = html.find("<h2 id=\"references\">References</h2>").unwrap();
+    assert!(
+        contents < references,
+        "contents at {contents}, references at {references}"
+    );
+    // Every chapter is listed.
+    let chapters = html[contents..references].matches("<li><a href=").count();
+    assert_eq!(chapters, 8, "{}", &html[contents..references]);
+}
+
+/// `/changes/` lists each version of the report that folio.toml names (`[[release]]`),
+/// newest first, each at its own address, beside the data and figure versions; so does
+/// the feed.
+#[test]
+fn the_changes_page_lists_the_report_s_versions() {
+    let config: toml::Table = read(&repo().join("folio.toml")).parse().unwrap();
+    let releases = config["release"].as_array().unwrap();
+    assert!(releases.len() >= 2);
+    let current = config["version"].as_str().unwrap();
+    assert!(
+        releases
+            .iter()
+            .any(|r| r["version"].as_str() == Some(current)),
+        "the current version {current} has a [[release]] entry"
+    );
+    let page = read(&public().join("changes/index.html"));
+    let feed = read(&public().join("changes/atom.xml"));
+    let mut at = Vec::new();
+    for release in releases {
+        let version = release["version"].as_str().unwrap();
+        let anchor = format!("<li id=\"report-{version}\">");
+        let found = page.find(&anchor).unwrap_or_else(|| panic!("no {anchor}"));
+        let entry = &page[found..found + page[found..].find("</li>").unwrap()];
+        assert!(entry.contains(&format!("The Open-Model Shift, version {version}</a>")));
+        assert!(
+            entry.contains(release["notes"].as_str().unwrap()),
+            "{entry}"
+        );
+        // Under its date's heading.
+        let date = release["date"].to_string();
+        let heading = page.find(&format!("<h2 id=\"day-{date}\">")).unwrap();
+        assert!(heading < found);
+        at.push(found);
+        assert!(
+            feed.contains(&format!("changes/#report-{version}</id>")),
+            "{feed}"
+        );
+    }
+    // Newest first: the releases are listed in folio.toml oldest first.
+    assert!(at.windows(2).all(|w| w[0] > w[1]), "{at:?}");
 }

@@ -117,7 +117,11 @@ fn a_figure_cites_the_sources_of_exactly_the_rows_it_plots() {
     // The page's references hold the figures' sources and nothing else: S01 is in the
     // bibliography, and no row the page shows names it.
     let references = listed(&html, "references");
-    assert_eq!(references, every.iter().cloned().collect(), "{references:?}");
+    assert_eq!(
+        references,
+        every.iter().cloned().collect(),
+        "{references:?}"
+    );
     assert!(!references.contains("S01"));
 }
 
@@ -239,7 +243,10 @@ fn a_source_column_the_snapshot_lacks_is_an_error() {
     let text = std::fs::read_to_string(&toml).unwrap();
     std::fs::write(
         &toml,
-        text.replace("source_column = \"source_id\"", "source_column = \"outlet\""),
+        text.replace(
+            "source_column = \"source_id\"",
+            "source_column = \"outlet\"",
+        ),
     )
     .unwrap();
     fails_with(

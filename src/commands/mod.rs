@@ -131,7 +131,7 @@ pub fn add_snapshot(new: &NewSnapshot) -> Result<String, Error> {
     }
     Ok(format!(
         "added {dataset}@{version}: {} rows, {} columns, sha256 {sha256}",
-        table.rows(),
+        table.row_count(),
         table.columns.len()
     ))
 }
@@ -180,7 +180,7 @@ pub fn list_data(root: &Path) -> Result<String, Error> {
             out.push_str(&format!(
                 "  {:<12} {:>8} rows  {:>3} columns  sha256 {}\n",
                 s.version,
-                s.table.rows(),
+                s.table.row_count(),
                 s.table.columns.len(),
                 s.sha256
             ));

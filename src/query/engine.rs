@@ -74,8 +74,11 @@ pub enum Failure {
 pub struct Input<'a> {
     /// A SQL name ([`crate::names::is_identifier`]).
     pub name: &'a str,
-    /// The snapshot's cells, typed by its columns.
+    /// The snapshot's cells, typed by its columns; for a streamed snapshot, its columns.
     pub table: &'a Table,
+    /// A streamed snapshot's file (`.csv` or `.parquet`), which the engine reads as a
+    /// stream with the table's column types; `None` when the table holds the cells.
+    pub file: Option<&'a std::path::Path>,
 }
 
 /// True when this folio was built with the query engine.
@@ -131,11 +134,18 @@ async fn datafusion_run(sql: &str, inputs: &[Input<'_>], ordered: bool) -> Resul
         .with_information_schema(false);
     let context = SessionContext::new_with_config(config);
     for input in inputs {
-        let batch =
-            arrow_table(input.table).map_err(|message| Failure::Sql { message, at: None })?;
-        context
-            .register_batch(input.name, batch)
-            .map_err(|e| sql_failure(sql, &e))?;
+        match input.file {
+            Some(path) => register_file(&context, input, path)
+                .await
+                .map_err(|e| sql_failure(sql, &e))?,
+            None => {
+                let batch = arrow_table(input.table)
+                    .map_err(|message| Failure::Sql { message, at: None })?;
+                context
+                    .register_batch(input.name, batch)
+                    .map_err(|e| sql_failure(sql, &e))?;
+            }
+        }
     }
     let state = context.state();
     let plan = state
@@ -167,14 +177,78 @@ async fn datafusion_run(sql: &str, inputs: &[Input<'_>], ordered: bool) -> Resul
     answer(&schema, &batches)
 }
 
-/// An input table as one Arrow record batch: integers as Int64, numbers as Float64, text
-/// and dates as UTF-8 (a date keeps the precision it is written with: `2025`, `2025-08`);
-/// an empty cell is NULL.
+/// A streamed snapshot's file as the input `input`, read as it is scanned, never whole:
+/// a CSV with the table's column types ([`arrow_type`]; an empty cell is NULL, quoted
+/// cells may hold line breaks), a Parquet file with its columns cast to those types, so a
+/// query sees the same types whether its input was held or streamed.
+#[cfg(feature = "engine")]
+async fn register_file(
+    context: &datafusion::prelude::SessionContext,
+    input: &Input<'_>,
+    path: &std::path::Path,
+) -> datafusion::error::Result<()> {
+    use datafusion::arrow::datatypes::{Field, Schema};
+    use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, cast, ident};
+
+    let schema = Schema::new(
+        input
+            .table
+            .columns
+            .iter()
+            .map(|c| Field::new(&c.name, arrow_type(c.kind), true))
+            .collect::<Vec<_>>(),
+    );
+    let location = path.to_string_lossy();
+    let frame = match path.extension().and_then(|e| e.to_str()) {
+        Some("parquet") => {
+            let raw = context
+                .read_parquet(location.as_ref(), ParquetReadOptions::default())
+                .await?;
+            raw.select(
+                schema
+                    .fields()
+                    .iter()
+                    .map(|f| cast(ident(f.name()), f.data_type().clone()).alias(f.name()))
+                    .collect::<Vec<_>>(),
+            )?
+        }
+        _ => {
+            context
+                .read_csv(
+                    location.as_ref(),
+                    CsvReadOptions::new()
+                        .has_header(true)
+                        .schema(&schema)
+                        .newlines_in_values(true),
+                )
+                .await?
+        }
+    };
+    context.register_table(input.name, frame.into_view())?;
+    Ok(())
+}
+
+/// The Arrow type a column of this type has in a query: integers as Int64, numbers as
+/// Float64, text and dates as UTF-8 (a date keeps the precision it is written with:
+/// `2025`, `2025-08`).
+#[cfg(feature = "engine")]
+fn arrow_type(kind: crate::data::ColumnType) -> datafusion::arrow::datatypes::DataType {
+    use crate::data::ColumnType;
+    use datafusion::arrow::datatypes::DataType;
+    match kind {
+        ColumnType::Integer => DataType::Int64,
+        ColumnType::Number => DataType::Float64,
+        ColumnType::String | ColumnType::Date => DataType::Utf8,
+    }
+}
+
+/// An input table as one Arrow record batch, typed by [`arrow_type`]; an empty cell is
+/// NULL.
 #[cfg(feature = "engine")]
 fn arrow_table(table: &Table) -> Result<datafusion::arrow::record_batch::RecordBatch, String> {
     use crate::data::ColumnType;
     use datafusion::arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
-    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::arrow::datatypes::{Field, Schema};
     use std::sync::Arc;
 
     let rows = table.rows();
@@ -182,28 +256,20 @@ fn arrow_table(table: &Table) -> Result<datafusion::arrow::record_batch::RecordB
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(table.columns.len());
     for (c, column) in table.columns.iter().enumerate() {
         let cells = (0..rows).map(|r| Some(table.cell(r, c)).filter(|s| !s.is_empty()));
-        let (kind, array): (DataType, ArrayRef) = match column.kind {
-            ColumnType::Integer => (
-                DataType::Int64,
-                Arc::new(
-                    cells
-                        .map(|s| s.and_then(|s| s.parse::<i64>().ok()))
-                        .collect::<Int64Array>(),
-                ),
+        let array: ArrayRef = match column.kind {
+            ColumnType::Integer => Arc::new(
+                cells
+                    .map(|s| s.and_then(|s| s.parse::<i64>().ok()))
+                    .collect::<Int64Array>(),
             ),
-            ColumnType::Number => (
-                DataType::Float64,
-                Arc::new(
-                    cells
-                        .map(|s| s.and_then(crate::data::parse_number))
-                        .collect::<Float64Array>(),
-                ),
+            ColumnType::Number => Arc::new(
+                cells
+                    .map(|s| s.and_then(crate::data::parse_number))
+                    .collect::<Float64Array>(),
             ),
-            ColumnType::String | ColumnType::Date => {
-                (DataType::Utf8, Arc::new(cells.collect::<StringArray>()))
-            }
+            ColumnType::String | ColumnType::Date => Arc::new(cells.collect::<StringArray>()),
         };
-        fields.push(Field::new(&column.name, kind, true));
+        fields.push(Field::new(&column.name, arrow_type(column.kind), true));
         arrays.push(array);
     }
     datafusion::arrow::record_batch::RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
@@ -339,14 +405,10 @@ fn first_line(text: &str) -> &str {
 }
 
 /// The batches as rows of canonical text.
+/// The kind of each column of `schema`, or why a snapshot cannot hold one.
 #[cfg(feature = "engine")]
-fn answer(
-    schema: &datafusion::arrow::datatypes::Schema,
-    batches: &[datafusion::arrow::record_batch::RecordBatch],
-) -> Result<Answer, Failure> {
-    use datafusion::arrow::array::{Array, AsArray};
-    use datafusion::arrow::datatypes::{DataType, Float32Type, Float64Type};
-    use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+fn kinds(schema: &datafusion::arrow::datatypes::Schema) -> Result<Vec<(String, Kind)>, Failure> {
+    use datafusion::arrow::datatypes::DataType;
 
     let mut columns = Vec::new();
     for field in schema.fields() {
@@ -379,6 +441,19 @@ fn answer(
         };
         columns.push((field.name().clone(), kind));
     }
+    Ok(columns)
+}
+
+#[cfg(feature = "engine")]
+fn answer(
+    schema: &datafusion::arrow::datatypes::Schema,
+    batches: &[datafusion::arrow::record_batch::RecordBatch],
+) -> Result<Answer, Failure> {
+    use datafusion::arrow::array::{Array, AsArray};
+    use datafusion::arrow::datatypes::{DataType, Float32Type, Float64Type};
+    use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+
+    let columns = kinds(schema)?;
     let options = FormatOptions::default();
     let mut rows = Vec::new();
     for batch in batches {
@@ -432,6 +507,26 @@ pub fn read_parquet(path: &std::path::Path) -> Result<Answer, Failure> {
 /// Without the engine, Parquet cannot be read.
 #[cfg(not(feature = "engine"))]
 pub fn read_parquet(_path: &std::path::Path) -> Result<Answer, Failure> {
+    Err(Failure::Unavailable)
+}
+
+/// A Parquet snapshot's columns, typed from its schema, and its row count, from its
+/// footer alone: for a snapshot too large to load ([`crate::data::stream_above`]).
+#[cfg(feature = "engine")]
+pub fn parquet_schema(path: &std::path::Path) -> Result<(Vec<(String, Kind)>, usize), Failure> {
+    use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    let fail = |message: String| Failure::Sql { message, at: None };
+    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(e.to_string()))?;
+    let rows = builder.metadata().file_metadata().num_rows();
+    Ok((kinds(builder.schema())?, usize::try_from(rows).unwrap_or(0)))
+}
+
+/// Without the engine, Parquet cannot be read.
+#[cfg(not(feature = "engine"))]
+pub fn parquet_schema(_path: &std::path::Path) -> Result<(Vec<(String, Kind)>, usize), Failure> {
     Err(Failure::Unavailable)
 }
 

@@ -230,6 +230,7 @@ fn run_query(
             registry.resolve(reference).ok().map(|s| Input {
                 name,
                 table: &s.table,
+                file: s.table.streamed().map(|_| s.full_path.as_path()),
             })
         })
         .collect();

@@ -93,7 +93,12 @@ struct PageView<'a> {
     path: String,
     url: String,
     canonical: String,
+    /// The page's prose followed by its reference list.
     content: &'a str,
+    /// The prose alone, and the reference list alone (empty when it cites nothing): for a
+    /// template that puts something between them, as the front page puts its contents.
+    body: &'a str,
+    references: &'a str,
     toc: &'a [TocEntry],
     authors: &'a [String],
     prev: Option<Link>,
@@ -170,7 +175,7 @@ pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<Fil
         .enumerate()
         .map(|(i, checked)| {
             let page = &checked.page;
-            let rendered = prose(report, drawn, theme, checked)?;
+            let (rendered, body_end) = prose(report, drawn, theme, checked)?;
             let neighbour =
                 |j: Option<usize>| j.and_then(|j| report.pages.get(j)).map(|p| link(&p.page));
             let view = PageView {
@@ -180,6 +185,8 @@ pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<Fil
                 url: format!("{base_path}{}", page.url_path()),
                 canonical: format!("{}{}", config.base_url, page.url_path()),
                 content: &rendered.html,
+                body: &rendered.html[..body_end],
+                references: &rendered.html[body_end..],
                 toc: &rendered.toc,
                 authors: if page.meta.authors.is_empty() {
                     &config.authors
@@ -315,13 +322,13 @@ pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<Fil
 }
 
 /// A page's Markdown as HTML: each directive replaced by its markup, and the reference
-/// list of its citations at the end.
+/// list of its citations at the end, which starts at the byte offset returned beside it.
 fn prose(
     report: &Report,
     drawn: &[Drawn<'_>],
     theme: &SiteTheme,
     checked: &CheckedPage,
-) -> Result<Rendered, Vec<Diagnostic>> {
+) -> Result<(Rendered, usize), Vec<Diagnostic>> {
     let references = match &report.bibliography {
         Some(bibliography) if !checked.citations.is_empty() => {
             bibliography.render_page(&checked.citations)
@@ -330,6 +337,7 @@ fn prose(
     };
     let mut citations = references.citations.iter();
     let mut rendered = body(report, drawn, theme, checked, &mut citations, None)?;
+    let body_end = rendered.html.len();
     if !references.references.is_empty() {
         rendered
             .html
@@ -340,7 +348,7 @@ fn prose(
             title: "References".to_string(),
         });
     }
-    Ok(rendered)
+    Ok((rendered, body_end))
 }
 
 /// A reference list as HTML, headed `title` with the id `id`.
@@ -391,7 +399,10 @@ fn claim_fragment(placed: &crate::check::PlacedClaim, base: &str, print: Option<
         .join(", ");
     let values = match claim.values.is_empty() {
         true => String::new(),
-        false => format!("<p>Values: {}</p>", html::escape(&claim.values)),
+        false => format!(
+            "<p>Values: {}</p>",
+            html::escape(&readable_values(&claim.values))
+        ),
     };
     format!(
         "<details class=\"claim\" id=\"{}claim-{}\" data-pagefind-ignore><summary>Checked against {names}</summary><p>This sentence is checked against the data each time the report is built: the query below, over {links}, must return <code>holds = true</code>.</p><pre tabindex=\"0\"><code class=\"language-sql\">{}</code></pre>{values}</details>\n",
@@ -399,6 +410,27 @@ fn claim_fragment(placed: &crate::check::PlacedClaim, base: &str, print: Option<
         placed.number,
         html::escape(claim.sql.trim()),
     )
+}
+
+/// A claim's values (`name = value; ...`, as the query returned them and `folio.lock` pins
+/// them) as readers read numbers: `share = 65.3846153846154; releases = 153600000` reads
+/// `share = 65.3846153846154; releases = 153,600,000` (every digit kept, thousands grouped by
+/// [`crate::number`]; a `year` or `*_year` is not grouped); text is left as it is.
+fn readable_values(values: &str) -> String {
+    let format = crate::number::NumberFormat::default();
+    values
+        .split("; ")
+        .map(|part| match part.split_once(" = ") {
+            // A year is not grouped (as an undeclared `year` column is not).
+            Some((name, _)) if name == "year" || name.ends_with("_year") => part.to_string(),
+            Some((name, value)) => match format.bare(value) {
+                Some(number) => format!("{name} = {number}"),
+                None => part.to_string(),
+            },
+            None => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A page's body as HTML, each directive replaced by its markup, the page's in-text
@@ -661,6 +693,10 @@ struct SnapshotView<'a> {
     /// The reference list of the sources of this version's rows (`source_column`), each
     /// with how many rows it gives.
     sources: Option<String>,
+    /// Whether the snapshot is streamed (too large to hold): no preview, no comparison.
+    streamed: bool,
+    /// Whether a version comes before this one.
+    previous: bool,
 }
 
 /// How a derived version was made, for its page.
@@ -720,7 +756,7 @@ fn version_view<'a>(
         },
         sha256: &snapshot.sha256,
         size: crate::number::count(snapshot.size),
-        rows: crate::number::count(snapshot.table.rows() as u64),
+        rows: crate::number::count(snapshot.table.row_count() as u64),
         columns: snapshot.table.columns.len(),
         retrieved: meta
             .and_then(|m| m.retrieved.as_ref())
@@ -863,19 +899,25 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
             continue;
         };
         for (i, (snapshot, version)) in dataset.snapshots.iter().zip(&view.versions).enumerate() {
-            let changes = i.checked_sub(1).map(|p| {
-                let changes = crate::data::diff(&dataset.snapshots[p], snapshot, &dataset.meta.key);
-                // The counts as readers read them (`1,130`), beside the numbers.
-                let mut value = serde_json::to_value(&changes).expect("changes serialise");
-                for (key, n) in [
-                    ("added_text", changes.added),
-                    ("removed_text", changes.removed),
-                    ("changed_text", changes.changed),
-                ] {
-                    value[key] = crate::number::count(n as u64).into();
-                }
-                value
-            });
+            // A streamed snapshot's rows are not held, so versions with one are not compared.
+            let held = |s: &Snapshot| s.table.streamed().is_none();
+            let changes = i
+                .checked_sub(1)
+                .filter(|&p| held(&dataset.snapshots[p]) && held(snapshot))
+                .map(|p| {
+                    let changes =
+                        crate::data::diff(&dataset.snapshots[p], snapshot, &dataset.meta.key);
+                    // The counts as readers read them (`1,130`), beside the numbers.
+                    let mut value = serde_json::to_value(&changes).expect("changes serialise");
+                    for (key, n) in [
+                        ("added_text", changes.added),
+                        ("removed_text", changes.removed),
+                        ("changed_text", changes.changed),
+                    ] {
+                        value[key] = crate::number::count(n as u64).into();
+                    }
+                    value
+                });
             let page = SnapshotView {
                 dataset: view,
                 version,
@@ -884,7 +926,7 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
                     "Version {} of {}: {} rows, SHA-256 {}.",
                     snapshot.version,
                     dataset.meta.title,
-                    crate::number::count(snapshot.table.rows() as u64),
+                    crate::number::count(snapshot.table.row_count() as u64),
                     snapshot.sha256
                 ),
                 url: version.url.clone(),
@@ -899,6 +941,8 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
                 jsonld: dataset_jsonld(report, dataset, snapshot),
                 derived: derived_view(report, &snapshot.id(), base_path),
                 sources: source_list(report, dataset, std::slice::from_ref(snapshot)),
+                streamed: !held(snapshot),
+                previous: i > 0,
                 claims: report
                     .claims
                     .iter()
@@ -913,7 +957,7 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
                         ClaimLink {
                             url: format!("{base_path}{}#claim-{}", page.url_path(), c.number),
                             page_title: page.meta.title.clone(),
-                            values: c.claim.values.clone(),
+                            values: readable_values(&c.claim.values),
                         }
                     })
                     .collect(),
@@ -975,7 +1019,7 @@ fn preview(snapshot: &Snapshot) -> Preview {
                     .collect()
             })
             .collect(),
-        more: table.rows() - shown,
+        more: table.row_count() - shown,
     }
 }
 
@@ -1462,12 +1506,28 @@ struct Change {
     title: String,
     url: String,
     detail: String,
+    /// The entry's id on the changes page, for a report version (which has no page of its
+    /// own): its address there is the entry's address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    anchor: Option<String>,
 }
 
 /// `/changes/`: every snapshot and figure version published, by date, newest first.
 fn changes(report: &Report, base: &str) -> serde_json::Value {
     let mut by_date: std::collections::BTreeMap<&str, Vec<Change>> =
         std::collections::BTreeMap::new();
+    // The report's own versions come first on their day.
+    for release in &report.config.release {
+        // The version is letters, digits, `.` and `-` (checked with folio.toml).
+        let anchor = format!("report-{}", release.version);
+        by_date.entry(&release.date.0).or_default().push(Change {
+            kind: "report",
+            title: format!("{}, version {}", report.config.title, release.version),
+            url: format!("{base}{}#{anchor}", urls::changes()),
+            detail: release.notes.clone(),
+            anchor: Some(anchor),
+        });
+    }
     for s in &report.lock.snapshot {
         let meta = report.data.datasets.get(&s.dataset);
         let notes = meta
@@ -1488,6 +1548,7 @@ fn changes(report: &Report, base: &str) -> serde_json::Value {
             } else {
                 format!("Snapshot published, SHA-256 {}. {notes}", s.sha256)
             },
+            anchor: None,
         });
     }
     for figure in &report.lock.figure {
@@ -1506,6 +1567,7 @@ fn changes(report: &Report, base: &str) -> serde_json::Value {
                 title: format!("{title} (figure {}, version {})", figure.id, v.number),
                 url: format!("{base}{}", urls::figure_version(&figure.id, v.number)),
                 detail,
+                anchor: None,
             });
         }
     }
@@ -1516,7 +1578,7 @@ fn changes(report: &Report, base: &str) -> serde_json::Value {
         .collect();
     serde_json::json!({
         "title": "Changes",
-        "summary": "Every dataset version and figure version this report has published, newest first.",
+        "summary": "Every version of the report, and every dataset version and figure version it has published, newest first.",
         "url": format!("{base}{}", urls::changes()),
         "canonical": format!("{}{}", report.config.base_url, urls::changes()),
         "days": days,
@@ -1784,4 +1846,20 @@ fn atom(report: &Report, changes: &serde_json::Value) -> String {
     }
     xml.push_str("</feed>\n");
     xml
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn claim_values_read_as_numbers_do_with_every_digit_kept() {
+        assert_eq!(
+            super::readable_values(
+                "releases = 153600000; share = 65.3846153846154; first_year = 2023; year = 2025; \
+                 days = -1; leader = Qwen3; date = 2025-11-06; nothing = NULL"
+            ),
+            "releases = 153,600,000; share = 65.3846153846154; first_year = 2023; year = 2025; \
+             days = -1; leader = Qwen3; date = 2025-11-06; nothing = NULL"
+        );
+        assert_eq!(super::readable_values(""), "");
+    }
 }
