@@ -300,7 +300,7 @@ fn check_sources(data: &Registry, bibliography: Option<&Bibliography>) -> Vec<Di
         };
         for snapshot in &dataset.snapshots {
             let table = &snapshot.table;
-            let Some(col) = table.column(name) else {
+            if table.column(name).is_none() {
                 errors.push(
                     Diagnostic::file(
                         &snapshot.path,
@@ -309,26 +309,28 @@ fn check_sources(data: &Registry, bibliography: Option<&Bibliography>) -> Vec<Di
                     .with_hint(format!("the header has {}", table.column_names())),
                 );
                 continue;
-            };
-            let mut reported = BTreeSet::new();
-            for row in 0..table.rows() {
-                for key in crate::data::source_keys(table.cell(row, col)) {
-                    if bibliography.contains(key) || !reported.insert(key.to_string()) {
-                        continue;
-                    }
-                    errors.push(Diagnostic {
-                        line: snapshot.line_of(row),
-                        ..Diagnostic::file(
-                            &snapshot.path,
-                            format!("unknown source {key:?} in column {name:?}: it is not a key of {}", bibliography.path()),
-                        )
-                        .with_hint(format!(
-                            "add an entry with the key {key} to {path}, or correct the key in a new version of the snapshot; {path} has {}",
-                            bibliography.some_keys(8),
-                            path = bibliography.path(),
-                        ))
-                    });
+            }
+            for source in table.source_counts() {
+                if bibliography.contains(&source.key) {
+                    continue;
                 }
+                let key = &source.key;
+                errors.push(Diagnostic {
+                    // A Parquet file has no lines; its rows were read as CSV text.
+                    line: match snapshot.extension() {
+                        "parquet" => 0,
+                        _ => crate::data::line_at(&snapshot.full_path, source.first),
+                    },
+                    ..Diagnostic::file(
+                        &snapshot.path,
+                        format!("unknown source {key:?} in column {name:?}: it is not a key of {}", bibliography.path()),
+                    )
+                    .with_hint(format!(
+                        "add an entry with the key {key} to {path}, or correct the key in a new version of the snapshot; {path} has {}",
+                        bibliography.some_keys(8),
+                        path = bibliography.path(),
+                    ))
+                });
             }
         }
     }

@@ -369,6 +369,25 @@ pub struct Table {
     /// For a snapshot too large to hold ([`stream_above`]): how many data rows its file
     /// has. Such a table holds its columns and no cells; queries read the file itself.
     streamed: Option<usize>,
+    /// A streamed snapshot's first [`HEAD_ROWS`] rows, for its page's preview.
+    head: Vec<Vec<String>>,
+    /// The keys of the dataset's `source_column`, counted as the file was read.
+    source_counts: Vec<SourceCount>,
+}
+
+/// How many of a streamed snapshot's first rows are kept for its preview.
+pub const HEAD_ROWS: usize = 10;
+
+/// A source key of a snapshot's `source_column`: how many rows give it, and where the
+/// first of them starts (a byte offset of the file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceCount {
+    /// The bibliography key.
+    pub key: String,
+    /// Rows that give it.
+    pub rows: usize,
+    /// The byte offset of the first row that gives it.
+    pub first: u64,
 }
 
 impl Table {
@@ -380,6 +399,27 @@ impl Table {
     /// The number of data rows of the snapshot, held or streamed.
     pub fn row_count(&self) -> usize {
         self.streamed.unwrap_or_else(|| self.rows())
+    }
+
+    /// The first rows of the snapshot (at most `n`), as text, held or streamed.
+    pub fn head(&self, n: usize) -> Vec<Vec<String>> {
+        match self.streamed {
+            Some(_) => self.head.iter().take(n).cloned().collect(),
+            None => (0..self.rows().min(n))
+                .map(|r| {
+                    (0..self.columns.len())
+                        .map(|c| self.cell(r, c).to_string())
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// The keys of the dataset's `source_column` in the order they first appear, each with
+    /// its row count and first row (see [`source_keys`]); empty when the dataset names no
+    /// source column or the snapshot lacks it.
+    pub fn source_counts(&self) -> &[SourceCount] {
+        &self.source_counts
     }
 
     /// The number of data rows.
@@ -847,10 +887,16 @@ const CELL_ERRORS_PER_COLUMN: usize = 3;
 pub fn stream_above() -> u64 {
     static LIMIT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     *LIMIT.get_or_init(|| {
-        std::env::var("FOLIO_STREAM_ABOVE")
-            .ok()
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(256 << 20)
+        const DEFAULT: u64 = 256 << 20;
+        match std::env::var("FOLIO_STREAM_ABOVE") {
+            Ok(value) => value.trim().parse().unwrap_or_else(|_| {
+                eprintln!(
+                    "warning: FOLIO_STREAM_ABOVE={value:?} is not a number of bytes; snapshots over {DEFAULT} bytes are streamed"
+                );
+                DEFAULT
+            }),
+            Err(_) => DEFAULT,
+        }
     })
 }
 
@@ -906,20 +952,20 @@ pub fn read_parquet(
 ) -> Result<(Table, String, u64), SnapshotError> {
     use crate::query::engine::{Answer, Failure, Kind};
     let size = std::fs::metadata(full).map_or(0, |m| m.len());
-    // A large file: its schema and row count from its footer, its rows left to queries.
-    let streamed = size > stream_above();
-    let read = match streamed {
-        true => crate::query::engine::parquet_schema(full).map(|(columns, rows)| {
-            (
+    // A large file (by its data uncompressed, which is what holding it costs): its schema
+    // and row count from its footer, its rows left to queries.
+    let read = crate::query::engine::parquet_footer(full).and_then(|footer| {
+        match footer.uncompressed.max(size) > stream_above() {
+            true => Ok((
                 Answer {
-                    columns,
+                    columns: footer.columns,
                     rows: Vec::new(),
                 },
-                Some(rows),
-            )
-        }),
-        false => crate::query::engine::read_parquet(full).map(|answer| (answer, None)),
-    };
+                Some(footer.rows),
+            )),
+            false => crate::query::engine::read_parquet(full).map(|answer| (answer, None)),
+        }
+    });
     let (answer, streamed) = read.map_err(|failure| {
         SnapshotError::Content(vec![match failure {
             Failure::Unavailable => Diagnostic::file(rel, "this folio cannot read Parquet snapshots")
@@ -1059,6 +1105,41 @@ fn located_in(bytes: &[u8], rel: &Path, problems: Vec<Problem>) -> Vec<Diagnosti
         .collect()
 }
 
+/// The 1-based line of the file at `path` on which the record that the csv crate places at
+/// byte `offset` starts, counted as the file is read, never holding it (a snapshot may be
+/// larger than memory); 0 when the file cannot be read. As with [`record_start`], line
+/// breaks at the offset belong to the previous record.
+pub fn line_at(path: &Path, offset: u64) -> usize {
+    let Ok(file) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut line = 1usize;
+    let mut read = 0u64;
+    let mut at_offset = false;
+    loop {
+        let buffer = match std::io::BufRead::fill_buf(&mut reader) {
+            Ok([]) | Err(_) => return line,
+            Ok(buffer) => buffer,
+        };
+        let mut used = 0;
+        for &byte in buffer {
+            if read >= offset {
+                at_offset = true;
+            }
+            if at_offset && byte != b'\r' && byte != b'\n' {
+                return line;
+            }
+            if byte == b'\n' {
+                line += 1;
+            }
+            read += 1;
+            used += 1;
+        }
+        std::io::BufRead::consume(&mut reader, used);
+    }
+}
+
 /// Where a record really starts in `text`, given the byte offset the csv crate reports for
 /// it: with CRLF line endings, that offset can point at the end of the previous line.
 fn record_start(text: &str, byte: u64) -> usize {
@@ -1177,6 +1258,11 @@ fn parse_table<R: Read>(
     let mut could_be: Vec<(bool, bool)> = vec![(true, true); width];
     let mut bad_cells = vec![0usize; width];
     let mut streamed = 0usize;
+    let source_col = meta
+        .source_column
+        .as_ref()
+        .and_then(|name| names.iter().position(|n| n == name));
+    let mut source_index: std::collections::HashMap<String, usize> = Default::default();
     if keep {
         table.text.reserve(size_hint as usize);
     }
@@ -1272,7 +1358,36 @@ fn parse_table<R: Read>(
                 }
             }
         }
+        if let Some(col) = source_col {
+            let range = record.range(col).unwrap_or(0..0);
+            for key in source_keys(&row[range]) {
+                match source_index.get(key) {
+                    Some(&i) => table.source_counts[i].rows += 1,
+                    None => {
+                        source_index.insert(key.to_string(), table.source_counts.len());
+                        table.source_counts.push(SourceCount {
+                            key: key.to_string(),
+                            rows: 1,
+                            first: record_start,
+                        });
+                    }
+                }
+            }
+        }
         if !keep {
+            if streamed < HEAD_ROWS {
+                let mut start = 0;
+                table.head.push(
+                    (0..width)
+                        .map(|col| {
+                            let end = record.range(col).map_or(start, |r| r.end);
+                            let cell = row[start..end].to_string();
+                            start = end;
+                            cell
+                        })
+                        .collect(),
+                );
+            }
             streamed += 1;
             continue;
         }

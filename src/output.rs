@@ -283,9 +283,24 @@ fn write_tree(site: &FileMap, dir: &Path) -> Result<(), Error> {
                 path: target,
                 source,
             }),
-            Content::Copy(source) => error::copy(source, &target),
+            Content::Copy(source) => copy_large(source, &target),
         }
     })
+}
+
+/// Copies larger than this (bytes) are hard links when the file system allows.
+const LINK_ABOVE: u64 = 16 << 20;
+
+/// Puts a byte-identical copy of `source` (a snapshot, served as it is) at `target`: for a
+/// large file, a hard link to it when both are on one file system, which costs nothing
+/// whatever its size (a snapshot may be gigabytes); else a copy. A snapshot is immutable
+/// and checksummed, so a change to it through the link would fail the next build.
+fn copy_large(source: &Path, target: &Path) -> Result<(), Error> {
+    let large = std::fs::metadata(source).is_ok_and(|m| m.len() > LINK_ABOVE);
+    if large && std::fs::hard_link(source, target).is_ok() {
+        return Ok(());
+    }
+    error::copy(source, target)
 }
 
 #[cfg(test)]

@@ -88,12 +88,10 @@ fn a_pinned_project_builds_locked_and_serves_its_derived_versions() {
     let releases = read(dir, "public/data/releases/2026-11-29/index.html");
     assert!(releases.contains("Claims that rest on it"));
     assert!(releases.contains("href=\"/derived/#claim-2\""));
-    // Its values as readers read numbers (the lock keeps them as the query returned them).
     assert!(
-        releases.contains("china_b = 1,000; us_b = 400"),
+        releases.contains("china_b = 1000; us_b = 400"),
         "{releases}"
     );
-    assert!(read(dir, "folio.lock").contains("china_b = 1000; us_b = 400"));
 }
 
 /// The report, built by this folio (with or without the engine: `tests/run` runs this file
@@ -255,9 +253,42 @@ mod engine {
         // The claims over the streamed input hold, with the same values.
         let lock = read(dir, "folio.lock");
         assert!(lock.contains("china_b = 1000; us_b = 400"), "{lock}");
-        // Its version page gives its row count, and no preview of rows it does not hold.
+        // It was streamed, as its page says, which still gives its row count and preview.
         let page = read(dir, "public/data/releases/2026-11-29/index.html");
-        assert!(page.contains("26 rows"), "{page}");
+        assert!(
+            page.contains("too large to hold, so folio streams it"),
+            "{page}"
+        );
+        assert!(page.contains("The first 10 of 26 rows"), "{page}");
+        assert!(page.contains("<td>Llama 2</td>"), "{page}");
+        // A held snapshot's page does not say so.
+        let held = read(dir, "public/data/largest-by-origin/v1/index.html");
+        assert!(!held.contains("folio streams it"));
+    }
+
+    /// A value cannot name a streamed CSV snapshot either: it says why, at its line.
+    #[test]
+    fn a_value_cannot_name_a_streamed_csv_snapshot() {
+        let dir = fixture("derived");
+        let dir = dir.path();
+        let content = read(dir, "content/_index.md");
+        write(
+            dir,
+            "content/_index.md",
+            &format!(
+                "{content}\nLlama 2 had {{value}}`releases@2026-11-29 largest_total_params_b model=\"Llama 2\"` billion parameters.\n"
+            ),
+        );
+        let output = build_streaming(dir, "1000");
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        let line = content.lines().count() + 2;
+        for needle in [
+            "releases@2026-11-29 is too large to load (4,863 bytes, 26 rows; snapshots over 1,000 bytes are streamed)".to_string(),
+            format!("--> content/_index.md:{line}:"),
+        ] {
+            assert!(err.contains(&needle), "expected {needle:?} in:\n{err}");
+        }
     }
 
     /// The same for a streamed Parquet snapshot: the query sees the types it sees when the

@@ -116,6 +116,14 @@ fn every_figure_version_offers_its_downloads() {
         }
         // The sources of the plotted rows, in full, when the dataset names them per row;
         // else the dataset's source.
+        let dataset = metadata["dataset"]["name"].as_str().unwrap();
+        let per_row = read(&repo().join("data").join(dataset).join("dataset.toml"))
+            .contains("\nsource_column = ");
+        assert_eq!(
+            metadata["sources"].is_array(),
+            per_row,
+            "{dataset}: sources in metadata.json when, and only when, it names a source column"
+        );
         match metadata["sources"].as_array() {
             Some(sources) => {
                 assert!(

@@ -114,15 +114,12 @@ fn a_figure_cites_the_sources_of_exactly_the_rows_it_plots() {
         "{headlines}"
     );
 
-    // The page's references hold the figures' sources and nothing else: S01 is in the
-    // bibliography, and no row the page shows names it.
+    // The page's references hold the figures' sources and what the prose cites (S01),
+    // each once, and nothing else.
     let references = listed(&html, "references");
-    assert_eq!(
-        references,
-        every.iter().cloned().collect(),
-        "{references:?}"
-    );
-    assert!(!references.contains("S01"));
+    let mut expected: BTreeSet<String> = every.iter().cloned().collect();
+    expected.insert("S01".to_string());
+    assert_eq!(references, expected, "{references:?}");
 }
 
 #[test]
@@ -174,10 +171,16 @@ fn a_version_page_lists_the_sources_of_its_rows_with_their_counts() {
     for row in &rows {
         *counts.entry(row["source_id"].clone()).or_default() += 1;
     }
-    for page in [
-        "public/data/shares/2026-11-28/index.html",
-        "public/data/shares/index.html",
-    ] {
+    // The dataset page lists every version's sources, without counts (they are per
+    // version).
+    let dataset = read(dir.path(), "public/data/shares/index.html");
+    assert_eq!(
+        listed(&dataset, "sources"),
+        counts.keys().cloned().collect()
+    );
+    assert!(!dataset.contains("class=\"rows\""));
+    {
+        let page = "public/data/shares/2026-11-28/index.html";
         let html = read(dir.path(), page);
         assert_eq!(
             listed(&html, "sources"),
@@ -270,4 +273,125 @@ fn a_source_column_needs_a_bibliography() {
             "--> data/shares/dataset.toml",
         ],
     );
+}
+
+/// The prose's own citations and the figures' sources share the page's citations, in
+/// reading order: each renders where it stands, on the chapter and in the print edition.
+#[test]
+fn prose_citations_and_figure_sources_keep_their_places() {
+    let dir = built();
+    for page in ["public/index.html", "public/print/index.html"] {
+        let html = read(dir.path(), page);
+        // Before the first figure: the study, cited by the prose.
+        let first = html.find("<figure id=\"fig-ft-shares\"").unwrap();
+        let before = &html[..first];
+        assert!(
+            before.contains("<a class=\"cite\" href=\"#ref-S01\">Longpre et al., 2025</a>"),
+            "{page}: {before}"
+        );
+        // Between the figures: getaibook.com, with its prefix.
+        let second = html.find("<figure id=\"fig-all-shares\"").unwrap();
+        let between = &html[first..second];
+        let after_figure = &between[between.find("</figure>").unwrap()..];
+        assert!(
+            after_figure
+                .contains("(see <a class=\"cite\" href=\"#ref-S05\">getaibook.com, 2026</a>)"),
+            "{page}: {after_figure}"
+        );
+        assert_eq!(cited(&source_line(&html, "ft-shares")), ["S03"], "{page}");
+        assert_eq!(
+            cited(&source_line(&html, "all-shares")),
+            ["S03", "S05", "S06", "S08"],
+            "{page}"
+        );
+        // The prose's S01 is in the references now, beside the figures' sources.
+        assert!(html.contains("<li id=\"ref-S01\">"), "{page}");
+    }
+}
+
+/// A cell may name several sources, separated by `;`: the figure cites each, and the
+/// version page counts the row for each.
+#[test]
+fn a_row_may_name_several_sources() {
+    let dir = fixture("sources");
+    let path = dir.path().join(SNAPSHOT);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen(",S06,", ",S06; S01,", 1)).unwrap();
+    let output = build(dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let html = read(dir.path(), "public/index.html");
+    assert_eq!(
+        cited(&source_line(&html, "all-shares")),
+        ["S03", "S05", "S06", "S01", "S08"]
+    );
+    let version = read(dir.path(), "public/data/shares/2026-11-28/index.html");
+    let entry = &version[version.find("<li id=\"ref-S01\">").unwrap()..];
+    let entry = &entry[..entry.find("</li>").unwrap()];
+    assert!(
+        entry.ends_with("<span class=\"rows\">(1 row)</span>"),
+        "{entry}"
+    );
+}
+
+/// A snapshot too large to hold (streamed: `FOLIO_STREAM_ABOVE` makes every snapshot of
+/// this fixture one) lists its sources and their counts all the same, counted as it is
+/// read, and a source the bibliography lacks is still found, at its line.
+#[test]
+fn a_streamed_snapshot_lists_and_checks_its_sources() {
+    let dir = fixture("sources");
+    // Charts cannot name a streamed snapshot: keep the prose only.
+    let content = read(dir.path(), "content/_index.md");
+    let first_chart = content.find("```chart").unwrap();
+    std::fs::write(
+        dir.path().join("content/_index.md"),
+        &content[..first_chart],
+    )
+    .unwrap();
+    let streamed = |dir: &Path| {
+        folio(
+            dir,
+            &["build", "--no-cache"],
+            &[
+                ("SOURCE_DATE_EPOCH", "1764201600"),
+                ("FOLIO_STREAM_ABOVE", "100"),
+            ],
+        )
+    };
+    let output = streamed(dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page = read(dir.path(), "public/data/shares/2026-11-28/index.html");
+    assert!(
+        page.contains("too large to hold, so folio streams it"),
+        "{page}"
+    );
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for row in rows(dir.path()) {
+        *counts.entry(row["source_id"].clone()).or_default() += 1;
+    }
+    assert_eq!(listed(&page, "sources"), counts.keys().cloned().collect());
+    for (key, n) in &counts {
+        let entry = &page[page.find(&format!("<li id=\"ref-{key}\">")).unwrap()..];
+        let entry = &entry[..entry.find("</li>").unwrap()];
+        let rows = if *n == 1 { "row" } else { "rows" };
+        assert!(entry.ends_with(&format!("({n} {rows})</span>")), "{entry}");
+    }
+    // The preview still shows the first rows.
+    let first = &rows(dir.path())[0];
+    assert!(
+        page.contains(&format!("<td>{}</td>", first["origin"])),
+        "{page}"
+    );
+
+    let path = dir.path().join(SNAPSHOT);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[4] = lines[4].replacen(",S05,", ",S97,", 1);
+    std::fs::write(&path, lines.join("\r\n") + "\r\n").unwrap();
+    std::fs::remove_dir_all(dir.path().join("public")).unwrap();
+    std::fs::remove_file(dir.path().join("folio.lock")).unwrap();
+    let output = streamed(dir.path());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("unknown source \"S97\""), "{err}");
+    assert!(err.contains(&format!("--> {SNAPSHOT}:5\n")), "{err}");
 }

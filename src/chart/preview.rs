@@ -120,7 +120,7 @@ pub struct Card {
     pub label: String,
     /// The figure's title.
     pub title: String,
-    /// The dataset's source, as the figure's source line names it.
+    /// The figure's source line as it starts (`Source: …` or `Sources: a; b`), or empty.
     pub source: String,
     /// The report's title.
     pub report: String,
@@ -187,8 +187,8 @@ pub fn card_svg(chart: &str, chart_height: u32, card: &Card) -> String {
         r#"<svg x="0" y="{HEADER}" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {chart_height}">{chart}</svg>"#
     ));
     let footer = match (card.source.is_empty(), card.report.is_empty()) {
-        (false, false) => format!("Source: {} · {}", card.source, card.report),
-        (false, true) => format!("Source: {}", card.source),
+        (false, false) => format!("{} · {}", card.source, card.report),
+        (false, true) => card.source.clone(),
         (true, _) => card.report.clone(),
     };
     svg.push_str(&format!(
@@ -314,7 +314,7 @@ mod tests {
         let card = super::Card {
             label: "Version 2, published 2026-11-29".into(),
             title: "Share of downloads of new open models, by developer country".into(),
-            source: "Longpre et al. & Hugging Face".into(),
+            source: "Source: Longpre et al. & Hugging Face".into(),
             report: "The Open-Model Shift".into(),
         };
         let chart = r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="720" height="420"></svg>"#;

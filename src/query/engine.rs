@@ -76,8 +76,10 @@ pub struct Input<'a> {
     pub name: &'a str,
     /// The snapshot's cells, typed by its columns; for a streamed snapshot, its columns.
     pub table: &'a Table,
-    /// A streamed snapshot's file (`.csv` or `.parquet`), which the engine reads as a
-    /// stream with the table's column types; `None` when the table holds the cells.
+    /// The file the engine reads instead of the table's cells, as a stream with the
+    /// table's column types: a streamed CSV snapshot, and every Parquet snapshot (so a
+    /// query sees a Parquet file's values as the file holds them, held or streamed).
+    /// `None`: the table's cells are the input.
     pub file: Option<&'a std::path::Path>,
 }
 
@@ -198,11 +200,22 @@ async fn register_file(
             .map(|c| Field::new(&c.name, arrow_type(c.kind), true))
             .collect::<Vec<_>>(),
     );
-    let location = path.to_string_lossy();
+    // As a `file://` URL: a plain path would be read as a glob pattern (`[draft]`, `?`, `*`
+    // in a directory's name), which could match no file and give an empty input.
+    let location = std::fs::canonicalize(path)
+        .ok()
+        .and_then(|full| url::Url::from_file_path(full).ok())
+        .ok_or_else(|| {
+            datafusion::error::DataFusionError::Plan(format!(
+                "cannot read the snapshot file {}",
+                path.display()
+            ))
+        })?
+        .to_string();
     let frame = match path.extension().and_then(|e| e.to_str()) {
         Some("parquet") => {
             let raw = context
-                .read_parquet(location.as_ref(), ParquetReadOptions::default())
+                .read_parquet(location.as_str(), ParquetReadOptions::default())
                 .await?;
             raw.select(
                 schema
@@ -215,7 +228,7 @@ async fn register_file(
         _ => {
             context
                 .read_csv(
-                    location.as_ref(),
+                    location.as_str(),
                     CsvReadOptions::new()
                         .has_header(true)
                         .schema(&schema)
@@ -510,23 +523,44 @@ pub fn read_parquet(_path: &std::path::Path) -> Result<Answer, Failure> {
     Err(Failure::Unavailable)
 }
 
-/// A Parquet snapshot's columns, typed from its schema, and its row count, from its
-/// footer alone: for a snapshot too large to load ([`crate::data::stream_above`]).
+/// What a Parquet file's footer says of it: its columns, typed from its schema, its row
+/// count, and the size of its data uncompressed (bytes), which tells whether it can be
+/// held ([`crate::data::stream_above`]).
+pub struct ParquetFooter {
+    /// (name, kind) in the file's order.
+    pub columns: Vec<(String, Kind)>,
+    /// Rows.
+    pub rows: usize,
+    /// Bytes of its row groups, uncompressed.
+    pub uncompressed: u64,
+}
+
+/// Reads a Parquet file's footer ([`ParquetFooter`]), not its data.
 #[cfg(feature = "engine")]
-pub fn parquet_schema(path: &std::path::Path) -> Result<(Vec<(String, Kind)>, usize), Failure> {
+pub fn parquet_footer(path: &std::path::Path) -> Result<ParquetFooter, Failure> {
     use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
     let fail = |message: String| Failure::Sql { message, at: None };
     let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
     let builder =
         ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(e.to_string()))?;
-    let rows = builder.metadata().file_metadata().num_rows();
-    Ok((kinds(builder.schema())?, usize::try_from(rows).unwrap_or(0)))
+    let metadata = builder.metadata();
+    let rows = metadata.file_metadata().num_rows();
+    let uncompressed = metadata
+        .row_groups()
+        .iter()
+        .map(|g| u64::try_from(g.total_byte_size()).unwrap_or(u64::MAX))
+        .fold(0u64, u64::saturating_add);
+    Ok(ParquetFooter {
+        columns: kinds(builder.schema())?,
+        rows: usize::try_from(rows).unwrap_or(0),
+        uncompressed,
+    })
 }
 
 /// Without the engine, Parquet cannot be read.
 #[cfg(not(feature = "engine"))]
-pub fn parquet_schema(_path: &std::path::Path) -> Result<(Vec<(String, Kind)>, usize), Failure> {
+pub fn parquet_footer(_path: &std::path::Path) -> Result<ParquetFooter, Failure> {
     Err(Failure::Unavailable)
 }
 

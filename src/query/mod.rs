@@ -230,7 +230,8 @@ fn run_query(
             registry.resolve(reference).ok().map(|s| Input {
                 name,
                 table: &s.table,
-                file: s.table.streamed().map(|_| s.full_path.as_path()),
+                file: (s.table.streamed().is_some() || s.extension() == "parquet")
+                    .then_some(s.full_path.as_path()),
             })
         })
         .collect();

@@ -413,20 +413,30 @@ fn claim_fragment(placed: &crate::check::PlacedClaim, base: &str, print: Option<
 }
 
 /// A claim's values (`name = value; ...`, as the query returned them and `folio.lock` pins
-/// them) as readers read numbers: `share = 65.3846153846154; releases = 153600000` reads
-/// `share = 65.3846153846154; releases = 153,600,000` (every digit kept, thousands grouped by
-/// [`crate::number`]; a `year` or `*_year` is not grouped); text is left as it is.
+/// them) as readers read numbers: a whole number of five digits or more is grouped by
+/// thousands (`153600000` reads `153,600,000`); everything else is left as written, so a
+/// year (`2025`), a code (`00123`), a decimal (`65.3846153846154`) or text is unchanged.
+/// (The pinned values carry no types: a four-digit number may be a year.)
 fn readable_values(values: &str) -> String {
-    let format = crate::number::NumberFormat::default();
     values
         .split("; ")
         .map(|part| match part.split_once(" = ") {
-            // A year is not grouped (as an undeclared `year` column is not).
-            Some((name, _)) if name == "year" || name.ends_with("_year") => part.to_string(),
-            Some((name, value)) => match format.bare(value) {
-                Some(number) => format!("{name} = {number}"),
-                None => part.to_string(),
-            },
+            Some((name, value)) => {
+                let digits = value.strip_prefix('-').unwrap_or(value);
+                let whole = digits.len() >= 5
+                    && !digits.starts_with('0')
+                    && digits.bytes().all(|b| b.is_ascii_digit());
+                match whole {
+                    true => format!(
+                        "{name} = {}{}",
+                        if digits.len() < value.len() { "-" } else { "" },
+                        crate::number::NumberFormat::default()
+                            .bare(digits)
+                            .unwrap_or_else(|| digits.to_string())
+                    ),
+                    false => part.to_string(),
+                }
+            }
             None => part.to_string(),
         })
         .collect::<Vec<_>>()
@@ -693,10 +703,11 @@ struct SnapshotView<'a> {
     /// The reference list of the sources of this version's rows (`source_column`), each
     /// with how many rows it gives.
     sources: Option<String>,
-    /// Whether the snapshot is streamed (too large to hold): no preview, no comparison.
+    /// Whether the snapshot is streamed (too large to hold).
     streamed: bool,
-    /// Whether a version comes before this one.
-    previous: bool,
+    /// Whether a version comes before this one but the two were not compared, because one
+    /// of them is streamed.
+    not_compared: bool,
 }
 
 /// How a derived version was made, for its page.
@@ -805,28 +816,28 @@ fn dataset_view<'a>(dataset: &'a Dataset, report: &'a Report, base_path: &str) -
             .iter()
             .map(|s| version_view(dataset, s, &report.lock, base_path))
             .collect(),
-        sources: source_list(report, dataset, &dataset.snapshots),
+        // Every version's sources; their rows are counted on each version's page.
+        sources: source_list(report, dataset, &dataset.snapshots, false),
     }
 }
 
 /// The reference list of the sources that `snapshots` of `dataset` give their rows (its
-/// `source_column`), each entry followed by how many rows cite it; `None` when the dataset
-/// names no source column, the report has no bibliography, or no row names a source.
-fn source_list(report: &Report, dataset: &Dataset, snapshots: &[Snapshot]) -> Option<String> {
+/// `source_column`), with `counts` each entry followed by how many rows cite it; `None`
+/// when the dataset names no source column, the report has no bibliography, or no row
+/// names a source.
+fn source_list(
+    report: &Report,
+    dataset: &Dataset,
+    snapshots: &[Snapshot],
+    counts: bool,
+) -> Option<String> {
     let bibliography = report.bibliography.as_ref()?;
-    let name = dataset.meta.source_column.as_deref()?;
+    dataset.meta.source_column.as_ref()?;
     let mut rows: Vec<(String, usize)> = Vec::new();
-    for snapshot in snapshots {
-        let Some(col) = snapshot.table.column(name) else {
-            continue;
-        };
-        for row in 0..snapshot.table.rows() {
-            for key in crate::data::source_keys(snapshot.table.cell(row, col)) {
-                match rows.iter_mut().find(|(k, _)| k == key) {
-                    Some((_, n)) => *n += 1,
-                    None => rows.push((key.to_string(), 1)),
-                }
-            }
+    for source in snapshots.iter().flat_map(|s| s.table.source_counts()) {
+        match rows.iter_mut().find(|(k, _)| *k == source.key) {
+            Some((_, n)) => *n += source.rows,
+            None => rows.push((source.key.clone(), source.rows)),
         }
     }
     let citations: Vec<crate::citation::Citation> = rows
@@ -848,13 +859,15 @@ fn source_list(report: &Report, dataset: &Dataset, snapshots: &[Snapshot]) -> Op
         return None;
     }
     let mut references = bibliography.render_page(&citations);
-    for (key, entry) in &mut references.references {
-        let n = rows.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
-        entry.push_str(&format!(
-            " <span class=\"rows\">({} {})</span>",
-            crate::number::count(n as u64),
-            if n == 1 { "row" } else { "rows" }
-        ));
+    if counts {
+        for (key, entry) in &mut references.references {
+            let n = rows.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
+            entry.push_str(&format!(
+                " <span class=\"rows\">({} {})</span>",
+                crate::number::count(n as u64),
+                if n == 1 { "row" } else { "rows" }
+            ));
+        }
     }
     Some(reference_list(&references, "sources", "Sources"))
 }
@@ -940,9 +953,9 @@ fn data_pages(report: &Report, base_path: &str) -> Vec<(String, &'static str, se
                 changes,
                 jsonld: dataset_jsonld(report, dataset, snapshot),
                 derived: derived_view(report, &snapshot.id(), base_path),
-                sources: source_list(report, dataset, std::slice::from_ref(snapshot)),
+                sources: source_list(report, dataset, std::slice::from_ref(snapshot), true),
                 streamed: !held(snapshot),
-                previous: i > 0,
+                not_compared: i > 0 && !(held(&dataset.snapshots[i - 1]) && held(snapshot)),
                 claims: report
                     .claims
                     .iter()
@@ -1005,21 +1018,15 @@ fn derived_view(report: &Report, id: &str, base_path: &str) -> Option<DerivedVie
 
 fn preview(snapshot: &Snapshot) -> Preview {
     let table = &snapshot.table;
-    let shown = table.rows().min(PREVIEW_ROWS);
+    let rows = table.head(PREVIEW_ROWS);
     Preview {
         columns: table
             .columns
             .iter()
             .map(|c| (c.name.clone(), c.kind.is_numeric()))
             .collect(),
-        rows: (0..shown)
-            .map(|r| {
-                (0..table.columns.len())
-                    .map(|c| table.cell(r, c).to_string())
-                    .collect()
-            })
-            .collect(),
-        more: table.row_count() - shown,
+        more: table.row_count().saturating_sub(rows.len()),
+        rows,
     }
 }
 
@@ -1324,9 +1331,11 @@ fn version_output(
     let card = chart::preview::Card {
         label: format!("Version {}, published {}", shown.version, shown.published),
         title: shown.figure.spec.title.clone(),
-        source: match sources.citation_texts.is_empty() {
-            true => shown.figure.source.clone(),
-            false => sources.citation_texts.join("; "),
+        source: match sources.citation_texts.len() {
+            0 if shown.figure.source.is_empty() => String::new(),
+            0 => format!("Source: {}", shown.figure.source),
+            1 => format!("Source: {}", sources.citation_texts[0]),
+            _ => format!("Sources: {}", sources.citation_texts.join("; ")),
         },
         report: report.config.title.clone(),
     };
@@ -1516,8 +1525,8 @@ struct Change {
 fn changes(report: &Report, base: &str) -> serde_json::Value {
     let mut by_date: std::collections::BTreeMap<&str, Vec<Change>> =
         std::collections::BTreeMap::new();
-    // The report's own versions come first on their day.
-    for release in &report.config.release {
+    // The report's own versions come first on their day, newest first.
+    for release in report.config.release.iter().rev() {
         // The version is letters, digits, `.` and `-` (checked with folio.toml).
         let anchor = format!("report-{}", release.version);
         by_date.entry(&release.date.0).or_default().push(Change {
@@ -1808,7 +1817,15 @@ fn atom(report: &Report, changes: &serde_json::Value) -> String {
         format!("{origin}{url}")
     };
     let changes_url = escape(&format!("{}{}", config.base_url, urls::changes()));
-    let updated = latest_publication(&report.lock);
+    let updated = latest_publication(&report.lock).max(
+        report
+            .config
+            .release
+            .iter()
+            .map(|r| r.date.0.clone())
+            .max()
+            .unwrap_or_default(),
+    );
     let updated = if updated.is_empty() {
         "1970-01-01".to_string()
     } else {
@@ -1854,11 +1871,13 @@ mod tests {
     fn claim_values_read_as_numbers_do_with_every_digit_kept() {
         assert_eq!(
             super::readable_values(
-                "releases = 153600000; share = 65.3846153846154; first_year = 2023; year = 2025; \
-                 days = -1; leader = Qwen3; date = 2025-11-06; nothing = NULL"
+                "releases = 153600000; share = 65.3846153846154; first_year = 2023; period = 2025; \
+                 days = -1; loss = -589000; leader = Qwen3; date = 2025-11-06; nothing = NULL; \
+                 code = 00123; big = 1e9; params = 1000"
             ),
-            "releases = 153,600,000; share = 65.3846153846154; first_year = 2023; year = 2025; \
-             days = -1; leader = Qwen3; date = 2025-11-06; nothing = NULL"
+            "releases = 153,600,000; share = 65.3846153846154; first_year = 2023; period = 2025; \
+             days = -1; loss = -589,000; leader = Qwen3; date = 2025-11-06; nothing = NULL; \
+             code = 00123; big = 1e9; params = 1000"
         );
         assert_eq!(super::readable_values(""), "");
     }
