@@ -266,6 +266,31 @@ mod engine {
         assert!(!held.contains("folio streams it"));
     }
 
+    /// A project whose path holds what a glob pattern would read (`[`, `]`, `?`, `*`)
+    /// streams its snapshot all the same: the engine reads the file, not a pattern that
+    /// could match no file (an empty input, a wrong result pinned for good).
+    #[test]
+    fn a_streamed_snapshot_under_a_path_with_glob_characters_is_read_whole() {
+        let committed = fixture("derived");
+        let outer = unbuilt();
+        let dir = outer.path().join("report [draft] v?*");
+        common::copy_tree(outer.path(), &dir);
+        // Named by --root, so that the snapshot's path is absolute, brackets and all.
+        let output = folio(
+            outer.path(),
+            &["build", "--no-cache", "--root", dir.to_str().unwrap()],
+            &[
+                ("SOURCE_DATE_EPOCH", "1764201600"),
+                ("FOLIO_STREAM_ABOVE", "1000"),
+            ],
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(
+            read(&dir, "data/largest-by-origin/v1.csv"),
+            read(committed.path(), "data/largest-by-origin/v1.csv")
+        );
+    }
+
     /// A value cannot name a streamed CSV snapshot either: it says why, at its line.
     #[test]
     fn a_value_cannot_name_a_streamed_csv_snapshot() {
