@@ -591,6 +591,8 @@ pub struct Registry {
     pub datasets: BTreeMap<String, Dataset>,
     /// Every derived version, by dataset and version (see [`crate::query`]).
     pub derivations: Vec<Derivation>,
+    /// Results of derived queries that ran while their inputs were checked.
+    pub early: Vec<EarlyAnswer>,
 }
 
 /// A version of a dataset made by a query over pinned snapshots: `[derived."<version>"]`
@@ -671,6 +673,15 @@ impl Registry {
 /// larger than the rest of the project together, so each is streamed from the path load
 /// found, parsed and hashed in one pass (see [`read_snapshot`]).
 pub fn parse(datasets: &[crate::project::DatasetFiles]) -> Result<Registry, Error> {
+    parse_with(datasets, true)
+}
+
+/// [`parse`], with `early` false for a command that computes nothing (`folio data list`):
+/// no derived query runs while the snapshots are checked.
+pub fn parse_with(
+    datasets: &[crate::project::DatasetFiles],
+    early: bool,
+) -> Result<Registry, Error> {
     let mut errors = Vec::new();
     let mut jobs = Vec::new();
     let mut metas = BTreeMap::new();
@@ -739,26 +750,18 @@ pub fn parse(datasets: &[crate::project::DatasetFiles]) -> Result<Registry, Erro
         jobs.extend(files.snapshots.iter().map(|s| (name.clone(), s)));
         metas.insert(name.clone(), meta);
     }
-    let results: Vec<_> = jobs
-        .into_par_iter()
-        .map(|(name, file)| {
-            let meta = &metas[&name];
-            let read = match file.path.extension().is_some_and(|e| e == "parquet") {
-                true => read_parquet(&file.full_path, &file.path, meta),
-                false => read_snapshot(&file.full_path, &file.path, meta),
-            };
-            read.map(|(table, sha256, size)| Snapshot {
-                dataset: name,
-                version: file.version.clone(),
-                path: file.path.clone(),
-                full_path: file.full_path.clone(),
-                sha256,
-                size,
-                table,
-                computed: None,
-            })
-        })
-        .collect();
+    // A new derived version over large snapshots needs not wait for their checks: its
+    // query runs beside them, and the check stage takes its answer if the checks find the
+    // columns it was given (see `early_answers`).
+    let plans = match early {
+        true => early_plans(&derivations, &jobs, &metas),
+        false => Vec::new(),
+    };
+    let (results, early): (Vec<_>, Vec<EarlyAnswer>) = std::thread::scope(|scope| {
+        let early = scope.spawn(|| early_answers(plans));
+        let results = read_all(jobs, &metas);
+        (results, early.join().unwrap_or_default())
+    });
     let mut datasets: BTreeMap<String, Dataset> = metas
         .into_iter()
         .map(|(name, meta)| {
@@ -788,10 +791,162 @@ pub fn parse(datasets: &[crate::project::DatasetFiles]) -> Result<Registry, Erro
         Ok(Registry {
             datasets,
             derivations,
+            early,
         })
     } else {
         Err(errors.into())
     }
+}
+
+/// Reads every snapshot of `jobs` (dataset name, file), in parallel, in order.
+fn read_all(
+    jobs: Vec<(String, &crate::project::SnapshotFile)>,
+    metas: &BTreeMap<String, DatasetMeta>,
+) -> Vec<Result<Snapshot, SnapshotError>> {
+    jobs.into_par_iter()
+        .map(|(name, file)| {
+            let meta = &metas[&name];
+            let read = match file.path.extension().is_some_and(|e| e == "parquet") {
+                true => read_parquet(&file.full_path, &file.path, meta),
+                false => read_snapshot(&file.full_path, &file.path, meta),
+            };
+            read.map(|(table, sha256, size)| Snapshot {
+                dataset: name,
+                version: file.version.clone(),
+                path: file.path.clone(),
+                full_path: file.full_path.clone(),
+                sha256,
+                size,
+                table,
+                computed: None,
+            })
+        })
+        .collect()
+}
+
+/// A derived version's result computed while its inputs were still being checked, and
+/// what it was computed from.
+#[derive(Debug, Clone)]
+pub struct EarlyAnswer {
+    /// `dataset@version`.
+    pub id: String,
+    /// Each input (`dataset@version`) with the columns and types the query read it with.
+    pub columns: Vec<(String, Vec<(String, ColumnType)>)>,
+    /// The engine's answer.
+    pub answer: Result<crate::query::engine::Answer, crate::query::engine::Failure>,
+}
+
+/// A query to run early: the derivation, and each input's name, file and declared table.
+struct EarlyPlan<'a> {
+    derivation: &'a Derivation,
+    inputs: Vec<(String, String, PathBuf, Table)>,
+}
+
+/// The derived versions whose query can run while their inputs are checked: new ones (no
+/// file yet) whose every input is a snapshot file that will be streamed (a CSV over
+/// [`stream_above`]) and whose every column is declared in `dataset.toml`, so that the
+/// types the query reads it with are known from its header alone. With the engine only.
+fn early_plans<'a>(
+    derivations: &'a [Derivation],
+    jobs: &[(String, &crate::project::SnapshotFile)],
+    metas: &BTreeMap<String, DatasetMeta>,
+) -> Vec<EarlyPlan<'a>> {
+    if !crate::query::engine::AVAILABLE {
+        return Vec::new();
+    }
+    let file_of = |id: &str| {
+        let (name, version) = id.split_once('@')?;
+        jobs.iter()
+            .find(|(n, f)| n == name && f.version == version)
+            .map(|(_, f)| *f)
+    };
+    derivations
+        .iter()
+        .filter(|d| file_of(&d.id()).is_none())
+        .filter_map(|derivation| {
+            let mut inputs = Vec::new();
+            for (table_name, reference) in &derivation.inputs {
+                let file = file_of(reference)?;
+                let large =
+                    std::fs::metadata(&file.full_path).is_ok_and(|m| m.len() > stream_above());
+                if !large || file.path.extension().is_none_or(|e| e != "csv") {
+                    return None;
+                }
+                let meta = metas.get(reference.split_once('@')?.0)?;
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .from_path(&file.full_path)
+                    .ok()?;
+                let mut header = csv::StringRecord::new();
+                reader.read_record(&mut header).ok()?;
+                let columns = header
+                    .iter()
+                    .map(|name| {
+                        let name = name.trim_start_matches('\u{feff}').trim();
+                        meta.columns.get(name).map(|m| Column {
+                            name: name.to_string(),
+                            kind: m.kind,
+                            meta: Some(m.clone()),
+                        })
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                let table = Table {
+                    columns,
+                    streamed: Some(0),
+                    ..Table::default()
+                };
+                inputs.push((
+                    table_name.clone(),
+                    reference.clone(),
+                    file.full_path.clone(),
+                    table,
+                ));
+            }
+            Some(EarlyPlan { derivation, inputs })
+        })
+        .collect()
+}
+
+/// Runs each early plan's query, one after another (see [`early_plans`]).
+fn early_answers(plans: Vec<EarlyPlan<'_>>) -> Vec<EarlyAnswer> {
+    plans
+        .into_iter()
+        .map(|plan| {
+            let inputs: Vec<crate::query::engine::Input<'_>> = plan
+                .inputs
+                .iter()
+                .map(|(name, _, path, table)| crate::query::engine::Input {
+                    name,
+                    table,
+                    file: Some(path),
+                })
+                .collect();
+            let sql = &plan.derivation.query.text;
+            let answer = match sql.len() > crate::query::MAX_QUERY {
+                // Refused where it is checked, with its diagnostic.
+                true => Err(crate::query::engine::Failure::Unavailable),
+                false => crate::query::engine::run(sql, &inputs, true),
+            };
+            EarlyAnswer {
+                id: plan.derivation.id(),
+                columns: plan
+                    .inputs
+                    .iter()
+                    .map(|(_, reference, _, table)| {
+                        (
+                            reference.clone(),
+                            table
+                                .columns
+                                .iter()
+                                .map(|c| (c.name.clone(), c.kind))
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+                answer,
+            }
+        })
+        .collect()
 }
 
 /// Parses the text of a `dataset.toml`.
@@ -952,10 +1107,15 @@ pub fn read_parquet(
 ) -> Result<(Table, String, u64), SnapshotError> {
     use crate::query::engine::{Answer, Failure, Kind};
     let size = std::fs::metadata(full).map_or(0, |m| m.len());
-    // A large file (by its data uncompressed, which is what holding it costs): its schema
-    // and row count from its footer, its rows left to queries.
+    // A large file: its schema and row count from its footer, its rows left to queries.
+    // Large by what holding it would cost: its data uncompressed, or its cells as text,
+    // which take far more than their encoding in the file: a held file's cells pass through
+    // rows of strings, then CSV text, then a table, about 128 bytes a cell at the peak (an
+    // 86 MB file of 48 million cells took 5.5 GB when this counted bytes alone).
     let read = crate::query::engine::parquet_footer(full).and_then(|footer| {
-        match footer.uncompressed.max(size) > stream_above() {
+        let cells = (footer.rows as u64).saturating_mul(footer.columns.len() as u64);
+        let cost = footer.uncompressed.max(size).max(cells.saturating_mul(128));
+        match cost > stream_above() {
             true => Ok((
                 Answer {
                     columns: footer.columns,

@@ -524,6 +524,11 @@ mod engine {
             // One fault, one diagnostic: what rests on the failed version is not reported.
             assert_eq!(err.matches(" --> ").count(), 1, "{sql}:\n{err}");
             assert!(!dir.join("data/largest-by-origin/v1.csv").exists());
+            // The same when the input is streamed, and the query runs while it is checked.
+            let output = build_streaming(dir, "1000");
+            let streamed = stderr(&output);
+            assert_eq!(streamed, err, "{sql}: streamed");
+            assert!(!dir.join("public").exists());
         }
     }
 

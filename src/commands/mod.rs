@@ -172,7 +172,7 @@ pub fn list_data(root: &Path) -> Result<String, Error> {
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let registry = data::parse(&datasets)?;
+    let registry = data::parse_with(&datasets, false)?;
     let mut out = String::new();
     for dataset in registry.datasets.values() {
         out.push_str(&format!("{}  {}\n", dataset.name, dataset.meta.title));

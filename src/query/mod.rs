@@ -158,7 +158,27 @@ fn derive_one(
             d.id()
         )).with_hint("run `folio build` without --locked to compute it, and commit its .csv and folio.lock")]),
         None => {
-            let answer = run_query(registry, &query_source, &d.query.text, &d.inputs, true)?;
+            // Its answer, if the query ran while its inputs were checked and the checks
+            // found the columns it read them with.
+            let early = registry
+                .early
+                .iter()
+                .find(|e| {
+                    e.id == d.id()
+                        && e.columns.iter().all(|(reference, columns)| {
+                            registry.resolve(reference).is_ok_and(|s| {
+                                s.table.streamed().is_some()
+                                    && s.table.columns.len() == columns.len()
+                                    && s.table
+                                        .columns
+                                        .iter()
+                                        .zip(columns)
+                                        .all(|(c, (name, kind))| c.name == *name && c.kind == *kind)
+                            })
+                        })
+                })
+                .map(|e| e.answer.clone());
+            let answer = run_query(registry, &query_source, &d.query.text, &d.inputs, true, early)?;
             let bytes = csv_bytes(&answer);
             let rel = crate::project::snapshot_path(&d.dataset, &d.version);
             let dataset = registry
@@ -216,13 +236,15 @@ fn inputs_text(inputs: &[LockedInput]) -> String {
 }
 
 /// Runs `sql` (the text `source` locates) over the named inputs, each resolved in
-/// `registry`; a failure becomes a diagnostic in `source`.
+/// `registry`, or takes its `early` answer (computed while the inputs were checked); a
+/// failure becomes a diagnostic in `source`.
 fn run_query(
     registry: &Registry,
     source: &Source<'_>,
     sql: &str,
     inputs: &BTreeMap<String, String>,
     ordered: bool,
+    early: Option<Result<Answer, Failure>>,
 ) -> Result<Answer, Vec<Diagnostic>> {
     let tables: Vec<Input<'_>> = inputs
         .iter()
@@ -242,8 +264,10 @@ fn run_query(
             .error_at(start, format!("this query is {} bytes long; folio runs queries of at most {} KiB", sql.len(), MAX_QUERY >> 10))
             .with_hint("planning time grows faster than a query's length: compute in steps, each a derived version read by the next")]);
     }
-    engine::run(sql, &tables, ordered).map_err(|failure| {
-        vec![match failure {
+    early
+        .unwrap_or_else(|| engine::run(sql, &tables, ordered))
+        .map_err(|failure| {
+            vec![match failure {
             Failure::Sql { message, at } => source
                 .error_at(at.unwrap_or(start), format!("the query failed: {message}"))
                 .with_hint(format!(
@@ -260,7 +284,7 @@ fn run_query(
                 )
                 .with_hint(ENGINE_HINT),
         }]
-    })
+        })
 }
 
 /// A result as a snapshot file: a header, then one line per row, CSV-quoted where needed,
@@ -401,7 +425,7 @@ pub fn check_claim(
                 .with_hint("run `folio build` without --locked to check it, and commit folio.lock"),
         ]);
     }
-    let answer = run_query(registry, &sql_source, &sql, &spec.inputs, false)?;
+    let answer = run_query(registry, &sql_source, &sql, &spec.inputs, false, None)?;
     let values = answer_values(&answer);
     let holds = answer.columns.iter().position(|(n, _)| n == "holds");
     let Some(holds) = holds.filter(|&i| answer.columns[i].1 == engine::Kind::Boolean) else {
