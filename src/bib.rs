@@ -269,6 +269,36 @@ impl Bibliography {
             write_html(children, None, &mut out);
             out
         };
+        // Each entry as HTML (a numeric style's label first) and as plain text. hayagriva
+        // writes a web page dated by its year alone "(2025,)": the comma belongs to the
+        // month and day it does not have.
+        let (references, reference_texts): (Vec<(String, String)>, Vec<String>) = rendered
+            .bibliography
+            .as_ref()
+            .map(|b| {
+                b.items
+                    .iter()
+                    .map(|item| {
+                        let label = item
+                            .first_field
+                            .as_ref()
+                            .map(|f| ElemChildren(vec![f.clone()]));
+                        let html_label = label.as_ref().map_or(String::new(), |l| {
+                            format!("<span class=\"ref-label\">{}</span> ", html(l))
+                        });
+                        let text_label =
+                            label.as_ref().map_or(String::new(), |l| format!("{l:#} "));
+                        (
+                            (
+                                item.key.clone(),
+                                format!("{html_label}{}", html(&item.content).replace(",)", ")")),
+                            ),
+                            format!("{text_label}{:#}", item.content).replace(",)", ")"),
+                        )
+                    })
+                    .unzip()
+            })
+            .unwrap_or_default();
         PageReferences {
             citations: rendered
                 .citations
@@ -280,53 +310,14 @@ impl Bibliography {
                     out
                 })
                 .collect(),
-            references: rendered
-                .bibliography
-                .as_ref()
-                .map(|b| {
-                    b.items
-                        .iter()
-                        .map(|item| {
-                            let label = item.first_field.as_ref().map(|f| {
-                                format!(
-                                    "<span class=\"ref-label\">{}</span> ",
-                                    html(&ElemChildren(vec![f.clone()]))
-                                )
-                            });
-                            // hayagriva writes a web page dated by its year alone "(2025,)":
-                            // the comma belongs to the month and day it does not have.
-                            let content = html(&item.content).replace(",)", ")");
-                            (
-                                item.key.clone(),
-                                format!("{}{content}", label.unwrap_or_default()),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            references,
             numeric: self.numeric,
             citation_texts: rendered
                 .citations
                 .iter()
                 .map(|c| format!("{:#}", c.citation))
                 .collect(),
-            reference_texts: rendered
-                .bibliography
-                .as_ref()
-                .map(|b| {
-                    b.items
-                        .iter()
-                        .map(|item| {
-                            let label = item
-                                .first_field
-                                .as_ref()
-                                .map(|f| format!("{:#} ", ElemChildren(vec![f.clone()])))
-                                .unwrap_or_default();
-                            format!("{label}{:#}", item.content).replace(",)", ")")
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            reference_texts,
         }
     }
 }

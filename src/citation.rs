@@ -25,6 +25,25 @@ pub struct Citation {
     pub narrative: bool,
 }
 
+impl Citation {
+    /// A citation of `key` alone, without prefix, locator or suffix, narrative ("Doe
+    /// (1999)") or not ("(Doe, 1999)"), placed at byte `offset`: how a figure cites the
+    /// sources of its rows, and a dataset page lists them.
+    pub fn of(key: &str, offset: usize, narrative: bool) -> Citation {
+        Citation {
+            items: vec![Item {
+                key: key.to_string(),
+                offset,
+                prefix: String::new(),
+                locator: None,
+                suffix: String::new(),
+                suppress_author: false,
+            }],
+            narrative,
+        }
+    }
+}
+
 /// One cited work.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Item {

@@ -370,17 +370,7 @@ impl Figure {
         self.sources
             .iter()
             .filter(|key| bibliography.contains(key))
-            .map(|key| crate::citation::Citation {
-                items: vec![crate::citation::Item {
-                    key: key.clone(),
-                    offset,
-                    prefix: String::new(),
-                    locator: None,
-                    suffix: String::new(),
-                    suppress_author: false,
-                }],
-                narrative: true,
-            })
+            .map(|key| crate::citation::Citation::of(key, offset, true))
             .collect()
     }
 

@@ -843,17 +843,7 @@ fn source_list(
     let citations: Vec<crate::citation::Citation> = rows
         .iter()
         .filter(|(key, _)| bibliography.contains(key))
-        .map(|(key, _)| crate::citation::Citation {
-            items: vec![crate::citation::Item {
-                key: key.clone(),
-                offset: 0,
-                prefix: String::new(),
-                locator: None,
-                suffix: String::new(),
-                suppress_author: false,
-            }],
-            narrative: false,
-        })
+        .map(|(key, _)| crate::citation::Citation::of(key, 0, false))
         .collect();
     if citations.is_empty() {
         return None;
