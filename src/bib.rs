@@ -15,9 +15,10 @@ use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::{
     FontStyle, FontWeight, IndependentStyle, Locale, Style, StyleCategory, VerticalAlign,
 };
+use hayagriva::types::{ChunkKind, StringChunk};
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild,
-    ElemChildren, ElemMeta, Formatted, Library, LocatorPayload, SpecificLocator,
+    ElemChildren, ElemMeta, Entry, Formatted, Library, LocatorPayload, SpecificLocator,
 };
 
 use sha2::{Digest, Sha256};
@@ -169,20 +170,24 @@ impl Bibliography {
                 }
                 Works::Csl(items, index)
             }
-            "yaml" => Works::Entries(hayagriva::io::from_yaml_str(&file.text).map_err(|e| {
-                let offset = e
-                    .location()
-                    .map_or(0, |l| source.offset_of(l.line(), l.column()));
-                vec![source.error_at(offset, format!("invalid hayagriva YAML: {e}"))]
-            })?),
-            _ => Works::Entries(crate::bibtex::read(&file.text).map_err(|errors| {
-                errors
-                    .into_iter()
-                    .map(|(offset, message)| {
-                        source.error_at(offset, format!("invalid BibTeX: {message}"))
-                    })
-                    .collect::<Vec<_>>()
-            })?),
+            "yaml" => Works::Entries(titles_open_foldable(
+                hayagriva::io::from_yaml_str(&file.text).map_err(|e| {
+                    let offset = e
+                        .location()
+                        .map_or(0, |l| source.offset_of(l.line(), l.column()));
+                    vec![source.error_at(offset, format!("invalid hayagriva YAML: {e}"))]
+                })?,
+            )),
+            _ => Works::Entries(titles_open_foldable(
+                crate::bibtex::read(&file.text).map_err(|errors| {
+                    errors
+                        .into_iter()
+                        .map(|(offset, message)| {
+                            source.error_at(offset, format!("invalid BibTeX: {message}"))
+                        })
+                        .collect::<Vec<_>>()
+                })?,
+            )),
         };
         let style = style(style_name).map_err(|message| {
             vec![
@@ -269,9 +274,8 @@ impl Bibliography {
             write_html(children, None, &mut out);
             out
         };
-        // Each entry as HTML (a numeric style's label first) and as plain text. hayagriva
-        // writes a web page dated by its year alone "(2025,)": the comma belongs to the
-        // month and day it does not have.
+        // Each entry as HTML (a numeric style's label first) and as plain text, with the
+        // punctuation its pieces put side by side merged (see `merge_punctuation`).
         let (references, reference_texts): (Vec<(String, String)>, Vec<String>) = rendered
             .bibliography
             .as_ref()
@@ -291,9 +295,15 @@ impl Bibliography {
                         (
                             (
                                 item.key.clone(),
-                                format!("{html_label}{}", html(&item.content).replace(",)", ")")),
+                                format!(
+                                    "{html_label}{}",
+                                    merge_punctuation(&html(&item.content), true)
+                                ),
                             ),
-                            format!("{text_label}{:#}", item.content).replace(",)", ")"),
+                            format!(
+                                "{text_label}{}",
+                                merge_punctuation(&format!("{:#}", item.content), false)
+                            ),
                         )
                     })
                     .unzip()
@@ -320,6 +330,96 @@ impl Bibliography {
             reference_texts,
         }
     }
+}
+
+/// The library with every title (and its parents' titles) that opens with a protected
+/// piece (`{GPT-4} technical report`, or a word [`crate::bibtex`] protects) given an empty
+/// foldable piece before it. hayagriva 0.10 sets the style's case only when it meets a
+/// foldable piece, and in doing so drops the space that follows a protected piece it met
+/// first ("GPT-4Technical Report" in title case); an empty piece sets the case first and
+/// prints nothing.
+fn titles_open_foldable(library: Library) -> Library {
+    fn open(entry: &Entry) -> Entry {
+        let mut entry = entry.clone();
+        if let Some(title) = entry.title()
+            && title
+                .value
+                .0
+                .first()
+                .is_some_and(|first| first.kind != ChunkKind::Normal)
+        {
+            let mut title = title.clone();
+            title
+                .value
+                .0
+                .insert(0, StringChunk::new(String::new(), ChunkKind::Normal));
+            entry.set_title(title);
+        }
+        if !entry.parents().is_empty() {
+            let parents = entry.parents().iter().map(open).collect();
+            entry.set_parents(parents);
+        }
+        entry
+    }
+    let mut out = Library::new();
+    for entry in library.iter() {
+        out.push(&open(entry));
+    }
+    out
+}
+
+/// A reference with the punctuation that its pieces put side by side merged, as citeproc-js
+/// merges it (CSL 1.0.2, "Punctuation": an affix or delimiter next to the same or stronger
+/// mark) and as an editor would: a comma or colon before a period or a closing parenthesis
+/// gives way to it ("arXiv,." when the style's next piece is empty, "(2025,)" for a page
+/// dated by its year alone); a period after a period, or after a question or exclamation
+/// mark, inside a quotation or not, is dropped (`“Title.”.`), but not after an ellipsis;
+/// two spaces are one. `html` marks text with tags and entities, which are kept as they
+/// are and not counted as text.
+fn merge_punctuation(text: &str, html: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    // The last two visible characters, each with its byte offset in `out`.
+    let mut last: Option<(usize, char)> = None;
+    let mut before_last: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if html && (c == '<' || c == '&') {
+            let close = if c == '<' { '>' } else { ';' };
+            let end = text[at..].find(close).map_or(text.len(), |e| at + e + 1);
+            out.push_str(&text[at..end]);
+            while chars.peek().is_some_and(|&(i, _)| i < end) {
+                chars.next();
+            }
+            if c == '&' {
+                before_last = last.map(|(_, l)| l);
+                last = Some((out.len() - (end - at), 'x'));
+            }
+            continue;
+        }
+        let previous = last.map(|(_, l)| l);
+        let drop_this = match (previous, c) {
+            (Some(' '), ' ') | (Some(','), ',') => true,
+            (Some('?' | '!'), '.') => true,
+            (Some('.'), '.') => {
+                before_last != Some('.') && chars.peek().is_none_or(|&(_, n)| n != '.')
+            }
+            (Some('”' | '’' | '"'), '.') => matches!(before_last, Some('.' | '?' | '!')),
+            _ => false,
+        };
+        if drop_this {
+            continue;
+        }
+        let gives_way = matches!((previous, c), (Some(',' | ';' | ':'), '.' | ')'));
+        if gives_way && let Some((p, _)) = last {
+            out.remove(p);
+        }
+        if !gives_way {
+            before_last = previous;
+        }
+        last = Some((out.len(), c));
+        out.push(c);
+    }
+    out
 }
 
 /// How hayagriva writes a citation: narrative ones as prose ("Doe (1999)").
@@ -458,6 +558,34 @@ fn write_formatted(text: &Formatted, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merges_punctuation_the_styles_put_side_by_side() {
+        let cases = [
+            (
+                "“Report.” arXiv,. https://a.org/.",
+                "“Report.” arXiv. https://a.org/.",
+            ),
+            ("Web page (2025,).", "Web page (2025)."),
+            ("“Qwen3 Technical Report.”.", "“Qwen3 Technical Report.”"),
+            ("Is it?. Yes", "Is it? Yes"),
+            ("Acme Inc.. Boston", "Acme Inc. Boston"),
+            ("Wait... then", "Wait... then"),
+            ("in Proc.,  2016", "in Proc., 2016"),
+            ("[Online].  Available: x", "[Online]. Available: x"),
+            ("one, two; three: four", "one, two; three: four"),
+        ];
+        for (raw, merged) in cases {
+            assert_eq!(merge_punctuation(raw, false), merged, "{raw}");
+        }
+        // Tags and entities are not text: the comma gives way across a closing tag, and an
+        // entity counts as a letter.
+        assert_eq!(
+            merge_punctuation("<i>arXiv,</i>. <a href=\"x.\">x</a>", true),
+            "<i>arXiv</i>. <a href=\"x.\">x</a>"
+        );
+        assert_eq!(merge_punctuation("A &amp;. B", true), "A &amp;. B");
+    }
     use crate::markdown::{Directive, directives};
 
     const BIB: &str = "@article{ft2025, author = {Criddle, Cristina}, title = {TITLE}, journal = {Financial Times}, year = {2025}}\n\

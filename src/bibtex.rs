@@ -136,6 +136,31 @@ fn normalise(entry: &mut biblatex::Entry) {
     }
     arxiv_journal(entry);
     arxiv_preprint(entry);
+    institution_publishes(entry);
+}
+
+/// A report's `institution` or a thesis's `school` is the body that publishes it, where
+/// BibLaTeX's own styles print it; hayagriva files it as an organisation, which no CSL
+/// style prints, so the reference would name no publisher. It becomes the `publisher`
+/// when the entry has none, as one name: BibLaTeX reads the field as a list and prints
+/// its items joined by "and", so "National Institute of Standards and Technology" reads
+/// as written, where a list would come out "Standards, Technology".
+fn institution_publishes(entry: &mut biblatex::Entry) {
+    use biblatex::EntryType::{MastersThesis, PhdThesis, Report, TechReport, Thesis};
+    if !matches!(
+        entry.entry_type,
+        Report | TechReport | Thesis | PhdThesis | MastersThesis
+    ) || entry.fields.contains_key("publisher")
+    {
+        return;
+    }
+    if let Some(body) = ["institution", "school"]
+        .iter()
+        .find_map(|f| entry.fields.get(*f))
+    {
+        let name = chunks_text(body);
+        entry.set("publisher", vec![Spanned::detached(Chunk::Verbatim(name))]);
+    }
 }
 
 fn normalise_chunks(chunks: Chunks, protect: bool, found_url: &mut Option<String>) -> Chunks {
@@ -240,20 +265,55 @@ fn closing_brace(text: &str) -> Option<usize> {
 /// Splits `text` into pieces, each marked `true` when it is a word whose case must be kept:
 /// a capital after the first letter of any of its hyphenated parts (`arXiv`, `DeepSeek`,
 /// `MIT`), or a capital beside a digit (`V3`, `R1`).
+///
+/// A kept piece holds the words alone, with the spaces between kept words (`PLOS ONE`), but
+/// never the punctuation or space around them: hayagriva's case folder counts the letter
+/// that follows a kept piece as inside its word, so "DeepSeek-R1: Incentivizing" would
+/// become "DeepSeek-R1: incentivizing" in title case if the colon and space were kept.
 fn protected_words(text: &str) -> Vec<(String, bool)> {
     let mut pieces: Vec<(String, bool)> = Vec::new();
     let mut add = |piece: &str, protect: bool| match pieces.last_mut() {
-        Some((last, kept)) if *kept == protect => last.push_str(piece),
         _ if piece.is_empty() => {}
+        Some((last, kept)) if *kept == protect => last.push_str(piece),
         _ => pieces.push((piece.to_string(), protect)),
     };
-    // A word keeps the space after it, so that no piece is only a space: engines drop
-    // those between two protected pieces ("PLOS ONE").
     for piece in text.split_inclusive(char::is_whitespace) {
         let word = piece.trim_end_matches(char::is_whitespace);
-        add(piece, keeps_case(word));
+        let space = &piece[word.len()..];
+        let core_start = word.find(char::is_alphanumeric).unwrap_or(word.len());
+        let core_end = word.rfind(char::is_alphanumeric).map_or(core_start, |at| {
+            at + word[at..].chars().next().map_or(0, char::len_utf8)
+        });
+        let core = &word[core_start..core_end.max(core_start)];
+        if keeps_case(core) {
+            add(&word[..core_start], false);
+            add(core, true);
+            add(&word[core_end..], false);
+        } else {
+            add(word, false);
+        }
+        add(space, false);
     }
-    pieces
+    // The spaces between two kept words belong to them: a piece that is only a space,
+    // between two kept ones, is dropped by the engines ("PLOSONE").
+    let mut merged: Vec<(String, bool)> = Vec::with_capacity(pieces.len());
+    let mut rest = pieces.into_iter().peekable();
+    while let Some((piece, kept)) = rest.next() {
+        let between_kept = !kept
+            && piece.chars().all(char::is_whitespace)
+            && matches!(merged.last(), Some((_, true)))
+            && matches!(rest.peek(), Some((_, true)));
+        if between_kept {
+            let (next, _) = rest.next().unwrap_or_default();
+            if let Some((last, _)) = merged.last_mut() {
+                last.push_str(&piece);
+                last.push_str(&next);
+            }
+        } else {
+            merged.push((piece, kept));
+        }
+    }
+    merged
 }
 
 fn keeps_case(word: &str) -> bool {
@@ -391,11 +451,35 @@ mod tests {
             .map(|c| (c.v.get().to_string(), matches!(c.v, Chunk::Verbatim(_))))
             .collect();
         assert!(
-            kinds.contains(&("DeepSeek-V3 ".to_string(), true)),
+            kinds.contains(&("DeepSeek-V3".to_string(), true)),
             "{kinds:?}"
         );
-        assert!(kinds.contains(&("arXiv ".to_string(), true)), "{kinds:?}");
-        assert!(kinds.contains(&("MIT: ".to_string(), true)), "{kinds:?}");
+        assert!(kinds.contains(&("arXiv".to_string(), true)), "{kinds:?}");
+        assert!(kinds.contains(&("MIT".to_string(), true)), "{kinds:?}");
+        assert!(
+            kinds.contains(&(": open-weight models".to_string(), false)),
+            "{kinds:?}"
+        );
+        // Kept words side by side are one piece, with the space between them; brackets
+        // around a kept word are not kept.
+        let e = entry("@article{a, journal = {PLOS ONE}, title = {At (OSDI) in 2016}}");
+        assert!(
+            matches!(e.get("journal").unwrap(), [c] if c.v == Chunk::Verbatim("PLOS ONE".into()))
+        );
+        let title: Vec<(String, bool)> = e
+            .get("title")
+            .unwrap()
+            .iter()
+            .map(|c| (c.v.get().to_string(), matches!(c.v, Chunk::Verbatim(_))))
+            .collect();
+        assert_eq!(
+            title,
+            [
+                ("At (".to_string(), false),
+                ("OSDI".to_string(), true),
+                (") in 2016".to_string(), false)
+            ]
+        );
         // Names are parsed, never case-changed: they stay as written.
         let names = entry("@misc{a, author = {LeCun, Yann and Bengio, Yoshua}}");
         assert_eq!(names.get("author").unwrap().len(), 1);
@@ -420,6 +504,21 @@ mod tests {
         assert_eq!(field(&e, "publisher"), "arXiv");
         assert_eq!(field(&e, "url"), "https://arxiv.org/abs/2412.19437");
         assert!(e.get("journal").is_none());
+    }
+
+    #[test]
+    fn a_reports_institution_is_its_publisher() {
+        let e = entry(
+            "@report{a, title = {T}, institution = {National Institute of Standards and Technology}}",
+        );
+        assert_eq!(
+            field(&e, "publisher"),
+            "National Institute of Standards and Technology"
+        );
+        let e = entry("@phdthesis{a, title = {T}, school = {MIT}}");
+        assert_eq!(field(&e, "publisher"), "MIT");
+        let e = entry("@report{a, title = {T}, institution = {I}, publisher = {P}}");
+        assert_eq!(field(&e, "publisher"), "P");
     }
 
     #[test]

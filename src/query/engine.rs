@@ -412,7 +412,7 @@ fn find_word(sql: &str, word: &str) -> Option<usize> {
     })
 }
 
-#[cfg(any(feature = "engine", test))]
+#[cfg(feature = "engine")]
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or(text)
 }
