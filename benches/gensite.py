@@ -7,6 +7,8 @@ Usage:
   gensite.py charts N C OWID OUT    folio site with N pages and C charts on OWID (a CSV)
   gensite.py csv MEGABYTES OUT      a snapshot of about that size, in a dataset
   gensite.py derived MEGABYTES OUT  the same, and a derived dataset aggregating it
+  gensite.py hugo-of CONTENT OUT    Hugo site OUT/hugo of a folio project's chapters (the
+                                    same Markdown, directives left as text)
 Deterministic: the same arguments give the same files.
 """
 import os, random, shutil, sys
@@ -132,6 +134,17 @@ def derived(megabytes, out):
           "SELECT country, count(*) AS n, sum(value) AS total, min(year) AS first_year,\n"
           "       max(date) AS last_date\nFROM big\nGROUP BY country\nORDER BY country\n")
 
+def hugo_of(content, out):
+    """The same pages of prose for Hugo: a folio project's chapters, front matter and all."""
+    if os.path.exists(out):
+        shutil.rmtree(out)
+    prose(0, out)
+    hugo = os.path.join(out, "hugo")
+    shutil.rmtree(os.path.join(out, "folio"))
+    for name in sorted(os.listdir(content)):
+        if name.endswith(".md"):
+            shutil.copy(os.path.join(content, name), os.path.join(hugo, "content", name))
+
 if __name__ == "__main__":
     kind = sys.argv[1]
     if kind == "prose":
@@ -142,5 +155,7 @@ if __name__ == "__main__":
         big_csv(int(sys.argv[2]), sys.argv[3])
     elif kind == "derived":
         derived(int(sys.argv[2]), sys.argv[3])
+    elif kind == "hugo-of":
+        hugo_of(sys.argv[2], sys.argv[3])
     else:
         sys.exit(__doc__)

@@ -23,6 +23,7 @@ use hayagriva::{
 
 use sha2::{Digest, Sha256};
 
+use crate::cache::RenderCache;
 use crate::citation::{Citation, Item};
 use crate::diag::{Diagnostic, Source};
 use crate::html::escape;
@@ -115,10 +116,12 @@ pub struct Bibliography {
     style: &'static IndependentStyle,
     /// Whether the style numbers its references (`[1]`), rather than naming author and year.
     numeric: bool,
+    /// Where formatted references are kept between builds; off unless the build asks.
+    cache: RenderCache,
 }
 
 /// A page's rendered citations, in order, and its reference list.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PageReferences {
     /// One HTML fragment per citation, in the order they were given.
     pub citations: Vec<String>,
@@ -213,6 +216,7 @@ impl Bibliography {
             text_hash: hasher.finalize().into(),
             style,
             numeric,
+            cache: RenderCache::off(),
         })
     }
 
@@ -251,15 +255,30 @@ impl Bibliography {
         let key: [u8; 32] = {
             let mut hasher = Sha256::new();
             hasher.update(self.text_hash);
-            // Debug output spells out every field, so no two lists of citations hash alike.
-            hasher.update(format!("{citations:?}").as_bytes());
+            hasher.update(citations_key(citations));
             hasher.finalize().into()
         };
         RENDERED
             .get_or_try(key, || {
-                Ok::<_, std::convert::Infallible>(self.render_uncached(citations))
+                let kept = self.cache.kept("references", &[&key], || {
+                    Ok::<_, std::convert::Infallible>(
+                        serde_json::to_vec(&self.render_uncached(citations)).unwrap_or_default(),
+                    )
+                });
+                let kept = kept.unwrap_or_else(|never| match never {});
+                Ok::<_, std::convert::Infallible>(
+                    serde_json::from_slice(&kept)
+                        .unwrap_or_else(|_| self.render_uncached(citations)),
+                )
             })
             .unwrap_or_else(|never| match never {})
+    }
+
+    /// The same bibliography, keeping what it formats in `cache` between builds (see
+    /// [`crate::cache`]): a page whose citations did not change runs no style.
+    pub fn with_cache(mut self, cache: RenderCache) -> Bibliography {
+        self.cache = cache;
+        self
     }
 
     fn render_uncached(&self, citations: &[Citation]) -> PageReferences {
@@ -418,6 +437,33 @@ fn merge_punctuation(text: &str, html: bool) -> String {
         }
         last = Some((out.len(), c));
         out.push(c);
+    }
+    out
+}
+
+/// What decides how `citations` are formatted, as bytes: everything a citation holds except
+/// where it stands in its page, so that an edit of the prose around it keeps its key.
+fn citations_key(citations: &[Citation]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut add = |text: &str| {
+        out.extend_from_slice(&(text.len() as u64).to_le_bytes());
+        out.extend_from_slice(text.as_bytes());
+    };
+    for citation in citations {
+        add(if citation.narrative {
+            "narrative"
+        } else {
+            "bracketed"
+        });
+        for item in &citation.items {
+            add(&item.key);
+            add(&item.prefix);
+            add(item.locator.as_ref().map_or("", |l| l.term));
+            add(item.locator.as_ref().map_or("", |l| l.value.as_str()));
+            add(&item.suffix);
+            add(if item.suppress_author { "-" } else { "" });
+        }
+        add("end");
     }
     out
 }

@@ -1,12 +1,15 @@
-//! The persistent render cache: each figure version's static SVG and PNG preview, kept
-//! between builds, so that a build whose figures did not change starts no JavaScript engine
-//! and rasterises nothing.
+//! The persistent render cache: each figure version's static SVG, PNG preview and
+//! `figure.zip`, each page's formatted citations and reference list, and the search index,
+//! kept between builds, so that a build whose figures, citations and pages did not change
+//! starts no JavaScript engine, rasterises and compresses nothing, runs no citation style
+//! and indexes nothing.
 //!
-//! In: the ECharts option a static rendering is made from. Out: the SVG and PNG, from the
-//! cache or made afresh (and then kept). Entries are content-addressed: the key is the
-//! SHA-256 of everything that decides the bytes (the option and the chart's size, the
-//! ECharts build, the fonts, this folio's version and the entry format), so an entry can
-//! never stand for another input, and figure versions, which are immutable, hit for good.
+//! In: the ECharts option a static rendering is made from, or the bibliography, style and
+//! citations a page's references are made from. Out: what they make, from the cache or made
+//! afresh (and then kept). Entries are content-addressed: the key is the SHA-256 of
+//! everything that decides the bytes (the option and the chart's size, the ECharts build,
+//! the fonts, this build of folio and the entry format), so an entry can never stand for
+//! another input, and figure versions, which are immutable, hit for good.
 //! Each entry carries the SHA-256 of its own contents; a corrupt, truncated or foreign file
 //! is detected, ignored and replaced. Output is byte-identical with and without the cache
 //! (a test builds both ways).
@@ -27,14 +30,21 @@ use sha2::{Digest, Sha256};
 pub const DIR_VARIABLE: &str = "FOLIO_CACHE_DIR";
 
 /// The first bytes of an entry: its format. A new format gives every entry a new key too.
-const MAGIC: &[u8; 16] = b"folio-render-v2\n";
+const MAGIC: &[u8; 16] = b"folio-render-v3\n";
 
-/// What every key starts from: the entry format, folio's version, the ECharts build, the
-/// scripts around it, the card's layout and the fonts the SVG is measured and rasterised with.
+/// What every key starts from: the entry format, this build of folio (its version, and the
+/// size and modification time of its executable, so that what an earlier build of the same
+/// version made is not read back by a developer's next one), the ECharts build, the scripts
+/// around it, the card's layout and the fonts the SVG is measured and rasterised with.
 static SALT: LazyLock<[u8; 32]> = LazyLock::new(|| {
     let mut hasher = Sha256::new();
     hasher.update(MAGIC);
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    let executable = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default();
+    hasher.update(executable.as_bytes());
     hasher.update(crate::chart::svg::ECHARTS_JS);
     for script in crate::chart::svg::SCRIPTS {
         hasher.update(script.as_bytes());
@@ -101,60 +111,106 @@ impl RenderCache {
         option: &str,
         make: impl FnOnce() -> Result<Static, String>,
     ) -> Result<Static, String> {
+        let mut make = Some(make);
+        let mut made = None;
+        let bytes = self.kept("chart", &[option.as_bytes()], || {
+            let static_chart = make.take().map_or_else(|| Err(String::new()), |m| m())?;
+            let bytes = encode_static(&static_chart);
+            made = Some(static_chart);
+            Ok::<_, String>(bytes)
+        })?;
+        if let Some(made) = made {
+            return Ok(made);
+        }
+        match (decode_static(&bytes), make) {
+            (Some(kept), _) => Ok(kept),
+            // Intact, but not a chart: made afresh (and not kept, so as not to loop).
+            (None, Some(make)) => make(),
+            (None, None) => Err("a damaged cache entry".to_string()),
+        }
+    }
+
+    /// The bytes kept under the key made of `parts`, when an intact entry has them; else
+    /// what `make` makes, kept for the next build (a failure to keep it is not an error:
+    /// the cache only saves time). Entries of each `kind` (`chart`, `bundle`,
+    /// `references`, `search`) sit in a directory of that name, whose name is part of their keys.
+    pub fn kept<E>(
+        &self,
+        kind: &str,
+        parts: &[&[u8]],
+        make: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Vec<u8>, E> {
         let Some(dir) = &self.dir else {
             return make();
         };
         let key: String = {
             let mut hasher = Sha256::new();
             hasher.update(*SALT);
-            hasher.update(option.as_bytes());
+            for part in std::iter::once(&kind.as_bytes()).chain(parts) {
+                hasher.update((part.len() as u64).to_le_bytes());
+                hasher.update(part);
+            }
             hasher
                 .finalize()
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect()
         };
-        let path = dir.join(&key[..2]).join(&key[2..]);
-        if let Some(kept) = std::fs::read(&path).ok().and_then(|bytes| decode(&bytes)) {
+        let path = dir.join(kind).join(&key[..2]).join(&key[2..]);
+        if let Some(kept) = std::fs::read(&path).ok().and_then(|bytes| unframe(&bytes)) {
             return Ok(kept);
         }
         let made = make()?;
-        let _ = crate::error::write(&path, &encode(&made));
+        let _ = crate::error::write(&path, &frame(&made));
         Ok(made)
     }
 }
 
-/// An entry: the magic, the SHA-256 of the rest, the SVG's length (8 bytes, little-endian),
-/// the SVG, the card's length, the card, the image.
-fn encode((svg, card, image): &Static) -> Vec<u8> {
-    let mut body = Vec::with_capacity(16 + svg.len() + card.len() + image.len());
-    body.extend_from_slice(&(svg.len() as u64).to_le_bytes());
-    body.extend_from_slice(svg.as_bytes());
-    body.extend_from_slice(&(card.len() as u64).to_le_bytes());
-    body.extend_from_slice(card);
-    body.extend_from_slice(image);
+/// An entry: the format, the SHA-256 of the body, the body.
+fn frame(body: &[u8]) -> Vec<u8> {
     let mut entry = MAGIC.to_vec();
-    entry.extend_from_slice(&Sha256::digest(&body));
-    entry.extend_from_slice(&body);
+    entry.extend_from_slice(&Sha256::digest(body));
+    entry.extend_from_slice(body);
     entry
 }
 
-/// The renderings an entry holds, or `None` when it is not an intact entry.
-fn decode(entry: &[u8]) -> Option<Static> {
+/// The body of an intact entry.
+fn unframe(entry: &[u8]) -> Option<Vec<u8>> {
     let rest = entry.strip_prefix(MAGIC.as_slice())?;
     let (digest, body) = rest.split_at_checked(32)?;
-    if Sha256::digest(body).as_slice() != digest {
-        return None;
+    (Sha256::digest(body).as_slice() == digest).then(|| body.to_vec())
+}
+
+fn encode_static((svg, card, image): &Static) -> Vec<u8> {
+    pack(&[svg.as_bytes(), card, image])
+}
+
+fn decode_static(body: &[u8]) -> Option<Static> {
+    let [svg, card, image]: [Vec<u8>; 3] = unpack(body)?.try_into().ok()?;
+    Some((String::from_utf8(svg).ok()?, card, image))
+}
+
+/// Parts as one body: each part's length (8 bytes, little-endian), then the part.
+pub fn pack(parts: &[&[u8]]) -> Vec<u8> {
+    let mut body = Vec::with_capacity(parts.iter().map(|p| 8 + p.len()).sum());
+    for part in parts {
+        body.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        body.extend_from_slice(part);
     }
-    let part = |rest: &[u8]| -> Option<(Vec<u8>, Vec<u8>)> {
-        let (length, rest) = rest.split_at_checked(8)?;
+    body
+}
+
+/// The parts of a [`pack`]ed body, or `None` when it is not one.
+pub fn unpack(mut body: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut parts = Vec::new();
+    while !body.is_empty() {
+        let (length, rest) = body.split_at_checked(8)?;
         let length = usize::try_from(u64::from_le_bytes(length.try_into().ok()?)).ok()?;
         let (part, rest) = rest.split_at_checked(length)?;
-        Some((part.to_vec(), rest.to_vec()))
-    };
-    let (svg, rest) = part(body)?;
-    let (card, image) = part(&rest)?;
-    Some((String::from_utf8(svg).ok()?, card, image))
+        parts.push(part.to_vec());
+        body = rest;
+    }
+    Some(parts)
 }
 
 #[cfg(test)]
@@ -190,13 +246,18 @@ mod tests {
 
     #[test]
     fn reads_only_intact_entries() {
-        let entry = encode(&("<svg>é</svg>".to_string(), vec![0, 255], vec![7, 8]));
+        let made = ("<svg>é</svg>".to_string(), vec![0, 255], vec![7, 8]);
+        let entry = frame(&encode_static(&made));
+        assert_eq!(unframe(&entry).and_then(|b| decode_static(&b)), Some(made));
+        assert_eq!(unframe(&entry[..entry.len() - 1]), None);
+        assert_eq!(unframe(MAGIC), None);
+        assert_eq!(unframe(b""), None);
+        assert_eq!(decode_static(&[1, 2]), None);
+        assert_eq!(decode_static(&pack(&[b"a", b"b"])), None);
         assert_eq!(
-            decode(&entry),
-            Some(("<svg>é</svg>".to_string(), vec![0, 255], vec![7, 8]))
+            unpack(&pack(&[b"", b"xyz"])),
+            Some(vec![vec![], b"xyz".to_vec()])
         );
-        assert_eq!(decode(&entry[..entry.len() - 1]), None);
-        assert_eq!(decode(b"folio-render-v2\n"), None);
-        assert_eq!(decode(b""), None);
+        assert_eq!(unpack(&[9, 0, 0, 0, 0, 0, 0, 0, 1]), None);
     }
 }

@@ -42,7 +42,7 @@ enum Command {
         /// Print the time and peak memory of each stage.
         #[arg(long)]
         timings: bool,
-        /// Render every figure afresh: neither read nor fill the render cache.
+        /// Make figures, bundles, references and search afresh: use no render cache.
         #[arg(long)]
         no_cache: bool,
     },
@@ -54,7 +54,7 @@ enum Command {
         /// Check links as if published at this URL, e.g. https://user.github.io/repo/.
         #[arg(long)]
         base_url: Option<String>,
-        /// Render every figure afresh: neither read nor fill the render cache.
+        /// Make figures, bundles, references and search afresh: use no render cache.
         #[arg(long)]
         no_cache: bool,
     },
@@ -66,7 +66,7 @@ enum Command {
         /// The port.
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// Render every figure afresh: neither read nor fill the render cache.
+        /// Make figures, bundles, references and search afresh: use no render cache.
         #[arg(long)]
         no_cache: bool,
     },

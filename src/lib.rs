@@ -174,7 +174,7 @@ pub fn render_site(options: &Options) -> Result<Built, Error> {
 }
 
 /// The render cache `options` ask for.
-fn render_cache(options: &Options) -> cache::RenderCache {
+pub(crate) fn render_cache(options: &Options) -> cache::RenderCache {
     match options.cache {
         true => cache::RenderCache::user(),
         false => cache::RenderCache::off(),

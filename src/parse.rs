@@ -66,7 +66,11 @@ pub fn parse(project: Project, options: &Options) -> Result<(Parsed, Theme), Err
         .as_ref()
         .map_or(crate::bib::DEFAULT_STYLE, |c| c.citation_style.as_str());
     let bibliography = match &project.bibliography {
-        Some(file) => kept(Bibliography::parse(file, style).map(Some), &mut errors),
+        Some(file) => kept(
+            Bibliography::parse(file, style)
+                .map(|b| Some(b.with_cache(crate::render_cache(options)))),
+            &mut errors,
+        ),
         None => Some(None),
     };
     let lock = match &project.lock {

@@ -13,11 +13,45 @@
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
+use crate::cache::{RenderCache, pack, unpack};
+
 /// Where the bundle sits in the site.
 pub const BUNDLE: &str = "pagefind/";
 
-/// The bundle for `pages` (address, HTML), or what Pagefind reported.
-pub fn index(pages: &[(String, String)]) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// The bundle for `pages` (address, HTML), or what Pagefind reported; kept in `cache`, so
+/// that a build whose indexed pages did not change indexes nothing.
+pub fn index(
+    pages: &[(String, String)],
+    cache: &RenderCache,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut key: Vec<&[u8]> = Vec::new();
+    for (url, html) in pages {
+        key.push(url.as_bytes());
+        key.push(html.as_bytes());
+    }
+    let kept = cache.kept("search", &key, || {
+        let files = make(pages)?;
+        let parts: Vec<&[u8]> = files
+            .iter()
+            .flat_map(|(path, bytes)| [path.as_bytes(), bytes.as_slice()])
+            .collect();
+        Ok::<_, String>(pack(&parts))
+    })?;
+    let parts = unpack(&kept).filter(|p| p.len() % 2 == 0);
+    let files: Option<Vec<(String, Vec<u8>)>> = parts.and_then(|parts| {
+        parts
+            .chunks(2)
+            .map(|pair| Some((String::from_utf8(pair[0].clone()).ok()?, pair[1].clone())))
+            .collect()
+    });
+    match files {
+        Some(files) => Ok(files),
+        None => make(pages),
+    }
+}
+
+/// The bundle for `pages`, made by Pagefind.
+fn make(pages: &[(String, String)]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -759,7 +759,14 @@ fn a_chart_directive_means_the_same_whatever_the_line_endings() {
 
 #[test]
 fn the_render_cache_changes_no_byte_of_the_site_and_survives_damage() {
-    let dir = fixture("charts");
+    // Charts and a search index; a bibliography, a figure citing its rows' sources.
+    for site in ["charts", "sources"] {
+        cache_changes_nothing(site);
+    }
+}
+
+fn cache_changes_nothing(site: &str) {
+    let dir = fixture(site);
     let cache = tempfile::tempdir().unwrap();
     let variable = folio::cache::DIR_VARIABLE;
     let build = |out: &str, extra: &[&str]| {
@@ -770,6 +777,11 @@ fn the_render_cache_changes_no_byte_of_the_site_and_survives_damage() {
         assert!(output.status.success(), "{}", stderr(&output));
         tree(&dir.path().join(out))
     };
+    if !dir.path().join("folio.lock").exists() {
+        // Published once, so that the builds below add nothing to the lock.
+        let output = folio(dir.path(), &["build", "--no-cache", "--out", "first"], &[]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
     let fresh = build("fresh", &["--no-cache"]);
     assert!(tree(cache.path()).is_empty(), "--no-cache wrote the cache");
     let filled = build("filled", &[]);
@@ -778,8 +790,31 @@ fn the_render_cache_changes_no_byte_of_the_site_and_survives_damage() {
         .iter()
         .filter(|(path, _)| path.starts_with("figures/") && path.ends_with("/figure.svg"))
         .count();
-    assert!(versions > 1);
-    assert_eq!(entries.len(), versions, "one entry per figure version");
+    assert!(versions >= 1, "{site}");
+    let of_kind = |kind: &str| {
+        let under = format!("render/{kind}");
+        entries
+            .iter()
+            .filter(|(p, _)| p.starts_with(&under))
+            .count()
+    };
+    assert_eq!(of_kind("chart/"), versions, "one entry per figure version");
+    assert_eq!(
+        of_kind("bundle/"),
+        versions,
+        "one figure.zip per figure version"
+    );
+    assert_eq!(of_kind("search/"), 1, "one search index");
+    let cited = dir.path().join("content/references.bib").exists();
+    assert_eq!(
+        of_kind("references/") > 0,
+        cited,
+        "reference lists kept when cited"
+    );
+    assert_eq!(
+        of_kind("chart/") + of_kind("bundle/") + of_kind("search/") + of_kind("references/"),
+        entries.len()
+    );
     // Nothing of the cache is in the project.
     assert!(!tree(dir.path()).iter().any(|(p, _)| p.starts_with('.')));
     let from_cache = build("from-cache", &[]);

@@ -284,7 +284,7 @@ pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<Fil
             _ => None,
         })
         .collect();
-    match crate::search::index(&indexed) {
+    match crate::search::index(&indexed, cache) {
         Ok(files) => {
             for (path, bytes) in files {
                 site.add(path, bytes);
@@ -1356,7 +1356,15 @@ fn version_output(
             for (name, bytes) in &citations {
                 bundled.push((name.name(), bytes));
             }
-            match crate::bundle::zip(&bundled, &shown.published) {
+            // Kept in the render cache: compressing it is most of what a figure costs
+            // once its drawing is kept.
+            let mut key: Vec<&[u8]> = vec![shown.published.as_bytes()];
+            for (name, bytes) in &bundled {
+                key.extend([name.as_bytes(), *bytes]);
+            }
+            match cache.kept("bundle", &key, || {
+                crate::bundle::zip(&bundled, &shown.published)
+            }) {
                 Ok(zip) => files.push((file(FigureFile::Bundle), zip)),
                 Err(e) => errors.push(Diagnostic::file("folio.lock", e)),
             }
