@@ -575,23 +575,40 @@ fn print_edition(
         Some(bibliography) if !all.is_empty() => bibliography.render_page(&all),
         _ => crate::bib::PageReferences::default(),
     };
-    let mut citations = references.citations.iter();
+    use rayon::prelude::*;
+    // Each page's citations are its slice of the whole report's, in order: the pages are
+    // rendered in parallel, each from where the pages before it end.
+    let mut starts = Vec::with_capacity(report.pages.len());
+    let mut at = 0;
+    for checked in &report.pages {
+        starts.push(at);
+        at += checked.citations.len();
+    }
+    let rendered: Vec<Result<serde_json::Value, Vec<Diagnostic>>> = report
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, checked)| {
+            let prefix = format!("p{i}-");
+            let page_url = format!("{}{}", config.base_path(), checked.page.url_path());
+            let own = references.citations.get(starts[i]..).unwrap_or_default();
+            let mut citations = own.iter();
+            let mut rendered = body(report, drawn, theme, checked, &mut citations, Some(&prefix))?;
+            rendered.html = print_links(&rendered.html, &page_url, &prefix);
+            Ok(serde_json::json!({
+                "title": checked.page.meta.title,
+                "id": format!("p{i}"),
+                "url": format!("{}{}", config.base_url, checked.page.url_path()),
+                "front": checked.page.is_front(),
+                "content": rendered.html,
+            }))
+        })
+        .collect();
     let mut errors = Vec::new();
     let mut chapters = Vec::new();
-    for (i, checked) in report.pages.iter().enumerate() {
-        let prefix = format!("p{i}-");
-        let page_url = format!("{}{}", config.base_path(), checked.page.url_path());
-        match body(report, drawn, theme, checked, &mut citations, Some(&prefix)) {
-            Ok(mut rendered) => {
-                rendered.html = print_links(&rendered.html, &page_url, &prefix);
-                chapters.push(serde_json::json!({
-                    "title": checked.page.meta.title,
-                    "id": format!("p{i}"),
-                    "url": format!("{}{}", config.base_url, checked.page.url_path()),
-                    "front": checked.page.is_front(),
-                    "content": rendered.html,
-                }))
-            }
+    for chapter in rendered {
+        match chapter {
+            Ok(chapter) => chapters.push(chapter),
             Err(e) => errors.extend(e),
         }
     }
