@@ -26,10 +26,12 @@ use crate::output::FileMap;
 use crate::theme::{SiteTheme, Theme};
 use crate::urls::{self, FigureFile};
 
-/// A figure version with its ECharts option, made once per build.
+/// A figure version with its ECharts option and its view (its markup's, its pages' and the
+/// print edition's), made once per build.
 struct Drawn<'a> {
     shown: &'a FigureVersion,
     option: serde_json::Value,
+    view: FigureView,
 }
 
 /// What every template sees as `site`.
@@ -120,9 +122,14 @@ pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<Fil
     let drawn: Vec<Drawn<'_>> = report
         .figures
         .par_iter()
-        .map(|shown| Drawn {
-            shown,
-            option: chart::option(&shown.figure),
+        .map(|shown| {
+            let option = chart::option(&shown.figure);
+            let view = figure_view(report, shown, &option);
+            Drawn {
+                shown,
+                option,
+                view,
+            }
         })
         .collect();
     let drawn = &drawn;
@@ -464,7 +471,7 @@ fn body<'a>(
                     .source_citations(report.bibliography.as_ref(), 0)
                     .len();
                 let sources: Vec<String> = citations.by_ref().take(cited).cloned().collect();
-                figure_fragment(theme, report, &drawn[*i], &sources)?
+                figure_fragment(theme, &drawn[*i], &sources)?
             }
             Some(Resolved::FigRef(i)) => {
                 let target = &report.figures[*i];
@@ -1038,7 +1045,7 @@ fn preview(snapshot: &Snapshot) -> Preview {
 }
 
 /// A figure as its markup and its pages show it.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct FigureView {
     id: String,
     number: Option<usize>,
@@ -1092,7 +1099,7 @@ struct FigureView {
 }
 
 /// A figure version's citation in every format, for copying.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Citations {
     apa: String,
     bibtex: String,
@@ -1117,14 +1124,13 @@ fn embed_snippet(base_url: &str, path: &str, title: &str, chart_height: u32) -> 
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct TableView {
     columns: Vec<(String, bool)>,
     rows: Vec<Vec<String>>,
 }
 
-fn figure_view(report: &Report, drawn: &Drawn<'_>) -> FigureView {
-    let Drawn { shown, option } = drawn;
+fn figure_view(report: &Report, shown: &FigureVersion, option: &serde_json::Value) -> FigureView {
     let config = &report.config;
     let chapter = report.page_of(shown);
     let base = config.base_path();
@@ -1251,11 +1257,10 @@ fn figure_ref<'a>(config: &Config, shown: &'a FigureVersion) -> crate::cite::Fig
 /// page.
 fn figure_fragment(
     theme: &SiteTheme,
-    report: &Report,
     drawn: &Drawn<'_>,
     sources: &[String],
 ) -> Result<String, Diagnostic> {
-    let mut view = figure_view(report, drawn);
+    let mut view = drawn.view.clone();
     view.sources = sources.join("; ");
     view.sources_count = sources.len();
     theme.render_page("figure.html", &serde_json::json!({ "figure": view }))
@@ -1323,10 +1328,10 @@ fn version_output(
     cache: &RenderCache,
     drawn: &Drawn<'_>,
 ) -> VersionOutput {
-    let Drawn { shown, option } = drawn;
+    let Drawn { shown, option, .. } = drawn;
     let chapter = report.page_of(shown);
     let sources = figure_sources(report, &shown.figure);
-    let mut view = figure_view(report, drawn);
+    let mut view = drawn.view.clone();
     view.sources = sources.citations.join("; ");
     view.sources_count = sources.citations.len();
     let id = &shown.figure.spec.id;
