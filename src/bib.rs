@@ -336,19 +336,48 @@ impl Bibliography {
                 .map(|(c, citation)| {
                     let mut out = String::new();
                     write_html(&c.citation, Some(citation), &mut out);
-                    out
+                    et_al(out)
                 })
                 .collect(),
-            references,
+            references: references
+                .into_iter()
+                .map(|(key, html)| (key, et_al(html)))
+                .collect(),
             numeric: self.numeric,
             citation_texts: rendered
                 .citations
                 .iter()
-                .map(|c| format!("{:#}", c.citation))
+                .map(|c| et_al(format!("{:#}", c.citation)))
                 .collect(),
-            reference_texts,
+            reference_texts: reference_texts.into_iter().map(et_al).collect(),
         }
     }
+}
+
+/// `text` with BibTeX's `and others` ([`crate::bibtex::OTHERS`]) written "et al." in place
+/// of the style's last name, with the conjunction or ellipsis before it (a cut list has no
+/// last author): "Smith, J., & others" is "Smith, J., et al.", "(Smith and others 2020)" is
+/// "(Smith et al. 2020)". The style's punctuation after the name follows, merged with the
+/// abbreviation's period where they meet (see [`merge_punctuation`]).
+fn et_al(text: String) -> String {
+    use crate::bibtex::OTHERS;
+    if !text.contains(OTHERS) {
+        return text;
+    }
+    let mut text = text;
+    for (before, now) in [
+        (", &amp; ", ", "),
+        (", & ", ", "),
+        (", and ", ", "),
+        (" &amp; ", " "),
+        (" & ", " "),
+        (" and ", " "),
+        ("… ", ""),
+        (". . . ", ""),
+    ] {
+        text = text.replace(&format!("{before}{OTHERS}"), &format!("{now}{OTHERS}"));
+    }
+    text.replace(OTHERS, "et al.").replace("et al..", "et al.")
 }
 
 /// The library with every title (and its parents' titles) that opens with a protected

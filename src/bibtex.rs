@@ -17,13 +17,36 @@
 //!   keeps them;
 //! - Google Scholar's `journal = {arXiv preprint arXiv:2412.19437}`, which is a preprint's
 //!   arXiv identifier, not a journal: it becomes `eprint` and `eprinttype = {arxiv}`, as
-//!   arXiv's own export gives it.
+//!   arXiv's own export gives it;
+//! - `and others` closing a list of names, BibTeX's mark of a list cut short, which TeX
+//!   prints "et al.": it becomes the name [`OTHERS`], which [`crate::bib`] writes "et al."
+//!   in place of the style's last delimiter (hayagriva would print a person called
+//!   "others": "Devin, M., & others").
 //!
 //! Everything is normalised to Unicode NFC.
 
 use biblatex::{Chunk, Chunks, Spanned};
 use hayagriva::Library;
 use unicode_normalization::UnicodeNormalization;
+
+/// The name that stands for `and others` at the end of a list of names: a character of
+/// Unicode's private use area, which no real name holds.
+pub const OTHERS: &str = "\u{e000}";
+
+/// Fields that hold lists of names.
+const NAME_FIELDS: [&str; 11] = [
+    "author",
+    "editor",
+    "editora",
+    "editorb",
+    "editorc",
+    "translator",
+    "bookauthor",
+    "commentator",
+    "annotator",
+    "introduction",
+    "foreword",
+];
 
 /// Fields whose value is an address or an identifier, never TeX text.
 const VERBATIM_FIELDS: [&str; 7] = ["url", "doi", "eprint", "file", "urlraw", "pdf", "isbn"];
@@ -130,6 +153,9 @@ fn normalise(entry: &mut biblatex::Entry) {
         }
         let protect = TITLE_FIELDS.contains(&name.as_str());
         *chunks = normalise_chunks(std::mem::take(chunks), protect, &mut found_url);
+        if NAME_FIELDS.contains(&name.as_str()) {
+            mark_others(chunks);
+        }
     }
     if let Some(url) = found_url.filter(|_| !entry.fields.contains_key("url")) {
         entry.set("url", vec![Spanned::detached(Chunk::Verbatim(url))]);
@@ -137,6 +163,32 @@ fn normalise(entry: &mut biblatex::Entry) {
     arxiv_journal(entry);
     arxiv_preprint(entry);
     institution_publishes(entry);
+}
+
+/// A list of names that ends `and others` ends with the name [`OTHERS`] instead.
+fn mark_others(chunks: &mut Chunks) {
+    let alone = chunks.len() == 1;
+    let Some(Spanned {
+        v: Chunk::Normal(text),
+        span,
+    }) = chunks.last_mut()
+    else {
+        return;
+    };
+    let Some(rest) = text.trim_end().strip_suffix("others") else {
+        return;
+    };
+    // "and" is a word of its own, after a name: in this piece, or braced before it.
+    let Some(before) = rest.trim_end().strip_suffix("and") else {
+        return;
+    };
+    let after_a_name = before.ends_with(char::is_whitespace) || (before.is_empty() && !alone);
+    if !after_a_name || (alone && before.trim().is_empty()) {
+        return;
+    }
+    *text = format!("{before}and ");
+    let span = span.clone();
+    chunks.push(Spanned::new(Chunk::Verbatim(OTHERS.to_string()), span));
 }
 
 /// A report's `institution` or a thesis's `school` is the body that publishes it, where
@@ -504,6 +556,27 @@ mod tests {
         assert_eq!(field(&e, "publisher"), "arXiv");
         assert_eq!(field(&e, "url"), "https://arxiv.org/abs/2412.19437");
         assert!(e.get("journal").is_none());
+    }
+
+    #[test]
+    fn reads_and_others_as_a_list_cut_short() {
+        let e =
+            entry("@article{a, author = {Abadi, Mart{\\'\\i}n and Devin, Matthieu and others}}");
+        let names = e.author().unwrap();
+        assert_eq!(names.len(), 3, "{names:?}");
+        assert_eq!(names[1].name, "Devin");
+        assert_eq!(names[2].name, OTHERS);
+        let e = entry("@article{a, author = {{Qwen Team} and others}}");
+        let names = e.author().unwrap();
+        assert_eq!(
+            (names[0].name.as_str(), names[1].name.as_str()),
+            ("Qwen Team", OTHERS)
+        );
+        // A person whose name ends in "others" is not the mark.
+        let e = entry("@article{a, author = {Brothers, Ann and Mothers, Bo}}");
+        assert!(e.author().unwrap().iter().all(|n| n.name != OTHERS));
+        let e = entry("@article{a, editor = {Lee, Ann and others}}");
+        assert_eq!(e.editors().unwrap()[0].0[1].name, OTHERS);
     }
 
     #[test]
