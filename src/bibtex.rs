@@ -102,12 +102,40 @@ pub fn read(text: &str) -> Result<Library, Vec<(usize, String)>> {
     for entry in bibliography.iter_mut() {
         normalise(entry);
     }
-    hayagriva::io::from_biblatex(&bibliography).map_err(|errors| {
+    let library = hayagriva::io::from_biblatex(&bibliography).map_err(|errors| {
         errors
             .into_iter()
             .map(|e| (original(e.span.start), e.kind.to_string()))
-            .collect()
-    })
+            .collect::<Vec<_>>()
+    })?;
+    let mut out = Library::new();
+    for entry in library.iter() {
+        out.push(&preprint_as_article(entry).unwrap_or_else(|| entry.clone()));
+    }
+    Ok(out)
+}
+
+/// An arXiv preprint exported as `@misc` (arXiv's own export, and Google Scholar's once
+/// read), as the preprint it is: hayagriva's `article` without a parent, which is CSL's
+/// `article` ("a preprint, working paper, or other article not published in a periodical",
+/// CSL 1.0.2, appendix III), so styles write it as one ("Preprint, arXiv." in Chicago,
+/// "Preprint at" in Nature) rather than as an unknown kind of document. `None` when the
+/// entry is not one. hayagriva has no setter for an entry's type: the entry goes through
+/// its own YAML form (of which JSON is a part) with the type changed.
+fn preprint_as_article(entry: &hayagriva::Entry) -> Option<hayagriva::Entry> {
+    let preprint = *entry.entry_type() == hayagriva::types::EntryType::Misc
+        && entry.keyed_serial_number("arxiv").is_some()
+        && entry.parents().is_empty();
+    if !preprint {
+        return None;
+    }
+    let mut fields = serde_json::to_value(entry).ok()?;
+    fields
+        .as_object_mut()?
+        .insert("type".into(), serde_json::Value::String("article".into()));
+    let keyed = serde_json::json!({ entry.key(): fields });
+    let library = hayagriva::io::from_yaml_str(&keyed.to_string()).ok()?;
+    library.get(entry.key()).cloned()
 }
 
 /// Writes `\'\i` as `\'{\i}`, which `biblatex` resolves; returns the text and where each
@@ -577,6 +605,33 @@ mod tests {
         assert!(e.author().unwrap().iter().all(|n| n.name != OTHERS));
         let e = entry("@article{a, editor = {Lee, Ann and others}}");
         assert_eq!(e.editors().unwrap()[0].0[1].name, OTHERS);
+    }
+
+    #[test]
+    fn reads_an_arxiv_misc_as_a_preprint_keeping_every_field() {
+        let library = read(
+            "@misc{q, title={DeepSeek-R1: Incentivizing Reasoning}, author={DeepSeek-AI and Daya Guo and others}, year={2025}, eprint={2501.12948}, archivePrefix={arXiv}, primaryClass={cs.CL}}\n@misc{w, title={A page}, year={2025}}",
+        )
+        .unwrap();
+        let q = library.get("q").unwrap();
+        assert_eq!(*q.entry_type(), hayagriva::types::EntryType::Article);
+        assert!(q.parents().is_empty());
+        assert_eq!(q.keyed_serial_number("arxiv"), Some("2501.12948"));
+        assert_eq!(
+            q.url().map(|u| u.value.as_str()),
+            Some("https://arxiv.org/abs/2501.12948")
+        );
+        assert_eq!(q.authors().map(<[_]>::len), Some(3));
+        let title = &q.title().unwrap().value.0;
+        assert!(
+            title.iter().any(
+                |c| c.value == "DeepSeek-R1" && c.kind == hayagriva::types::ChunkKind::Verbatim
+            ),
+            "{title:?}"
+        );
+        // A misc without an arXiv identifier stays a misc.
+        let w = library.get("w").unwrap();
+        assert_eq!(*w.entry_type(), hayagriva::types::EntryType::Misc);
     }
 
     #[test]
