@@ -35,6 +35,7 @@ fn read(dir: &Path, path: &str) -> String {
     std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+#[cfg(feature = "engine")]
 fn write(dir: &Path, path: &str, text: &str) {
     std::fs::write(dir.join(path), text).unwrap();
 }
