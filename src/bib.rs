@@ -316,12 +316,12 @@ impl Bibliography {
                                 item.key.clone(),
                                 format!(
                                     "{html_label}{}",
-                                    merge_punctuation(&html(&item.content), true)
+                                    merge_punctuation(&et_al(html(&item.content)), true)
                                 ),
                             ),
                             format!(
                                 "{text_label}{}",
-                                merge_punctuation(&format!("{:#}", item.content), false)
+                                merge_punctuation(&et_al(format!("{:#}", item.content)), false)
                             ),
                         )
                     })
@@ -339,45 +339,53 @@ impl Bibliography {
                     et_al(out)
                 })
                 .collect(),
-            references: references
-                .into_iter()
-                .map(|(key, html)| (key, et_al(html)))
-                .collect(),
+            references,
             numeric: self.numeric,
             citation_texts: rendered
                 .citations
                 .iter()
                 .map(|c| et_al(format!("{:#}", c.citation)))
                 .collect(),
-            reference_texts: reference_texts.into_iter().map(et_al).collect(),
+            reference_texts,
         }
     }
 }
 
 /// `text` with BibTeX's `and others` ([`crate::bibtex::OTHERS`]) written "et al." in place
-/// of the style's last name, with the conjunction or ellipsis before it (a cut list has no
-/// last author): "Smith, J., & others" is "Smith, J., et al.", "(Smith and others 2020)" is
-/// "(Smith et al. 2020)". The style's punctuation after the name follows, merged with the
-/// abbreviation's period where they meet (see [`merge_punctuation`]).
+/// of the style's last name, without the conjunction or ellipsis the style put before it
+/// (a cut list has no last author): "Smith, J., & others" is "Smith, J., et al.", "(Smith
+/// and others 2020)" is "(Smith et al. 2020)". The conjunction is what stands between the
+/// last delimiter and the name: "&", or a short lowercase word ("and", "und", "et", "y"),
+/// whatever the style's language. The style's punctuation after the name follows, merged
+/// with the abbreviation's period where they meet (see [`merge_punctuation`]).
 fn et_al(text: String) -> String {
     use crate::bibtex::OTHERS;
     if !text.contains(OTHERS) {
         return text;
     }
-    let mut text = text;
-    for (before, now) in [
-        (", &amp; ", ", "),
-        (", & ", ", "),
-        (", and ", ", "),
-        (" &amp; ", " "),
-        (" & ", " "),
-        (" and ", " "),
-        ("… ", ""),
-        (". . . ", ""),
-    ] {
-        text = text.replace(&format!("{before}{OTHERS}"), &format!("{now}{OTHERS}"));
+    let mut out = String::with_capacity(text.len());
+    let mut pieces = text.split(OTHERS).peekable();
+    while let Some(piece) = pieces.next() {
+        if pieces.peek().is_none() {
+            out.push_str(piece);
+            break;
+        }
+        let before = piece.strip_suffix(' ').unwrap_or(piece);
+        let word_start = before.rfind(' ').map_or(0, |at| at + 1);
+        let word = &before[word_start..];
+        let conjunction = matches!(word, "&" | "&amp;" | "…" | "...")
+            || (!word.is_empty()
+                && word.chars().count() <= 4
+                && word.chars().all(|c| c.is_alphabetic() && c.is_lowercase()));
+        let kept = match conjunction {
+            true => &before[..word_start],
+            false => &format!("{before} "),
+        };
+        // ". . ." is APA's ellipsis written out.
+        out.push_str(kept.strip_suffix(". . . ").unwrap_or(kept));
+        out.push_str("et al.");
     }
-    text.replace(OTHERS, "et al.").replace("et al..", "et al.")
+    out.replace("et al..", "et al.")
 }
 
 /// The library with every title (and its parents' titles) that opens with a protected
@@ -425,8 +433,13 @@ fn titles_open_foldable(library: Library) -> Library {
 /// two spaces are one. `html` marks text with tags and entities, which are kept as they
 /// are and not counted as text.
 fn merge_punctuation(text: &str, html: bool) -> String {
+    // A period is dropped only where it would end a piece: before a space, a closing mark,
+    // a tag or the end ("Inc.." but not "1..n" or "/../").
+    let ends_piece = |next: Option<char>| {
+        next.is_none_or(|n| n.is_whitespace() || matches!(n, '<' | ')' | ']' | '”' | '’' | '"'))
+    };
     let mut out = String::with_capacity(text.len());
-    // The last two visible characters, each with its byte offset in `out`.
+    // The last two visible characters, the last with its byte offset in `out`.
     let mut last: Option<(usize, char)> = None;
     let mut before_last: Option<char> = None;
     let mut chars = text.char_indices().peekable();
@@ -439,27 +452,45 @@ fn merge_punctuation(text: &str, html: bool) -> String {
                 chars.next();
             }
             if c == '&' {
+                // An entity is the character it stands for: a quotation mark, or a letter.
+                let stands_for = match &text[at..end] {
+                    "&quot;" => '"',
+                    "&#39;" | "&apos;" => '\'',
+                    _ => 'x',
+                };
                 before_last = last.map(|(_, l)| l);
-                last = Some((out.len() - (end - at), 'x'));
+                last = Some((out.len() - (end - at), stands_for));
             }
             continue;
         }
+        // What follows, with a tag read as "<".
+        let next = chars.peek().map(|&(_, n)| n);
         let previous = last.map(|(_, l)| l);
+        let gives_way = matches!((previous, c), (Some(',' | ';' | ':'), '.' | ')'));
+        // After a comma gives way, the period meets what came before the comma.
+        let (previous, earlier) = match gives_way {
+            true => (before_last, None),
+            false => (previous, before_last),
+        };
         let drop_this = match (previous, c) {
             (Some(' '), ' ') | (Some(','), ',') => true,
-            (Some('?' | '!'), '.') => true,
-            (Some('.'), '.') => {
-                before_last != Some('.') && chars.peek().is_none_or(|&(_, n)| n != '.')
+            (Some('?' | '!'), '.') => ends_piece(next),
+            (Some('.'), '.') => earlier != Some('.') && next != Some('.') && ends_piece(next),
+            (Some('”' | '’' | '"'), '.') => {
+                matches!(earlier, Some('.' | '?' | '!')) && ends_piece(next)
             }
-            (Some('”' | '’' | '"'), '.') => matches!(before_last, Some('.' | '?' | '!')),
             _ => false,
         };
-        if drop_this {
-            continue;
-        }
-        let gives_way = matches!((previous, c), (Some(',' | ';' | ':'), '.' | ')'));
         if gives_way && let Some((p, _)) = last {
             out.remove(p);
+            last = None;
+        }
+        if drop_this {
+            if gives_way {
+                // The comma is gone and the period with it: what came before stays last.
+                last = previous.and_then(|p| out.rfind(p).map(|at| (at, p)));
+            }
+            continue;
         }
         if !gives_way {
             before_last = previous;
@@ -492,7 +523,6 @@ fn citations_key(citations: &[Citation]) -> Vec<u8> {
             add(&item.suffix);
             add(if item.suppress_author { "-" } else { "" });
         }
-        add("end");
     }
     out
 }
@@ -635,6 +665,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn writes_and_others_as_et_al_in_place_of_the_last_name() {
+        let o = crate::bibtex::OTHERS;
+        let cases = [
+            (
+                format!("Smith, J., & {o}. (2020)"),
+                "Smith, J., et al. (2020)",
+            ),
+            (
+                format!("Smith, J., &amp; {o}. (2020)"),
+                "Smith, J., et al. (2020)",
+            ),
+            (format!("(Smith and {o} 2020)"), "(Smith et al. 2020)"),
+            (
+                format!("Smith, John, and {o}. 2020."),
+                "Smith, John, et al. 2020.",
+            ),
+            (format!("Schmidt, J. und {o}."), "Schmidt, J. et al."),
+            (
+                format!("A, A., S, S., … {o}. (2022)"),
+                "A, A., S, S., et al. (2022)",
+            ),
+            (
+                format!("A, A., S, S., . . . {o}. (2022)"),
+                "A, A., S, S., et al. (2022)",
+            ),
+            (format!("J. Smith, {o}, “T,”"), "J. Smith, et al., “T,”"),
+            (format!("<i>Smith &amp; {o}</i>."), "<i>Smith et al.</i>."),
+            ("no mark here".to_string(), "no mark here"),
+        ];
+        for (raw, written) in cases {
+            assert_eq!(et_al(raw.clone()), written, "{raw}");
+        }
+    }
+
+    #[test]
     fn merges_punctuation_the_styles_put_side_by_side() {
         let cases = [
             (
@@ -649,6 +714,9 @@ mod tests {
             ("in Proc.,  2016", "in Proc., 2016"),
             ("[Online].  Available: x", "[Online]. Available: x"),
             ("one, two; three: four", "one, two; three: four"),
+            ("Acme Inc.,. Boston", "Acme Inc. Boston"),
+            ("Why?,. Then", "Why? Then"),
+            ("Ranges 1..n and /a/../b.", "Ranges 1..n and /a/../b."),
         ];
         for (raw, merged) in cases {
             assert_eq!(merge_punctuation(raw, false), merged, "{raw}");
@@ -660,6 +728,15 @@ mod tests {
             "<i>arXiv</i>. <a href=\"x.\">x</a>"
         );
         assert_eq!(merge_punctuation("A &amp;. B", true), "A &amp;. B");
+        // A quotation mark written as an entity is one: HTML and text read alike.
+        assert_eq!(
+            merge_punctuation("&quot;Title.&quot;. Next", true),
+            "&quot;Title.&quot; Next"
+        );
+        assert_eq!(
+            merge_punctuation("\"Title.\". Next", false),
+            "\"Title.\" Next"
+        );
     }
     use crate::markdown::{Directive, directives};
 

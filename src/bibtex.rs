@@ -188,9 +188,9 @@ fn normalise(entry: &mut biblatex::Entry) {
     if let Some(url) = found_url.filter(|_| !entry.fields.contains_key("url")) {
         entry.set("url", vec![Spanned::detached(Chunk::Verbatim(url))]);
     }
+    institution_publishes(entry);
     arxiv_journal(entry);
     arxiv_preprint(entry);
-    institution_publishes(entry);
 }
 
 /// A list of names that ends `and others` ends with the name [`OTHERS`] instead.
@@ -203,7 +203,11 @@ fn mark_others(chunks: &mut Chunks) {
     else {
         return;
     };
-    let Some(rest) = text.trim_end().strip_suffix("others") else {
+    let Some(rest) = text
+        .trim_end()
+        .strip_suffix("others")
+        .filter(|rest| rest.ends_with(char::is_whitespace))
+    else {
         return;
     };
     // "and" is a word of its own, after a name: in this piece, or braced before it.
@@ -220,9 +224,9 @@ fn mark_others(chunks: &mut Chunks) {
 }
 
 /// A report's `institution` or a thesis's `school` is the body that publishes it, where
-/// BibLaTeX's own styles print it; hayagriva files it as an organisation, which no CSL
-/// style prints, so the reference would name no publisher. It becomes the `publisher`
-/// when the entry has none, as one name: BibLaTeX reads the field as a list and prints
+/// BibLaTeX's own styles print it; hayagriva files it as an organisation (CSL's
+/// `authority`, which the styles print for legal documents, not reports), so the reference
+/// would name no publisher. It moves to `publisher` when the entry has none, as one name: BibLaTeX reads the field as a list and prints
 /// its items joined by "and", so "National Institute of Standards and Technology" reads
 /// as written, where a list would come out "Standards, Technology".
 fn institution_publishes(entry: &mut biblatex::Entry) {
@@ -234,11 +238,12 @@ fn institution_publishes(entry: &mut biblatex::Entry) {
     {
         return;
     }
-    if let Some(body) = ["institution", "school"]
+    if let Some((field, body)) = ["institution", "school"]
         .iter()
-        .find_map(|f| entry.fields.get(*f))
+        .find_map(|f| entry.fields.get(*f).map(|body| (*f, body)))
     {
         let name = chunks_text(body);
+        entry.fields.remove(field);
         entry.set("publisher", vec![Spanned::detached(Chunk::Verbatim(name))]);
     }
 }
@@ -266,7 +271,8 @@ fn normalise_chunks(chunks: Chunks, protect: bool, found_url: &mut Option<String
             text.truncate(at);
         }
         let text = commands(&text, found_url);
-        let text: String = text.nfc().collect();
+        // The mark of `and others` is folio's own: a file's text never holds it.
+        let text: String = text.nfc().filter(|&c| !OTHERS.contains(c)).collect();
         if verbatim || !protect {
             let chunk = if verbatim {
                 Chunk::Verbatim(text)
@@ -414,13 +420,18 @@ fn arxiv_journal(entry: &mut biblatex::Entry) {
             continue;
         };
         let text: String = chunks_text(chunks);
-        let lower = text.trim().to_lowercase();
-        let Some(id) = lower.strip_prefix("arxiv preprint arxiv:") else {
+        let text = text.trim();
+        // Compared without changing the case of the rest: lowercasing may change the
+        // length of other letters (ẞ, İ), and with it where the identifier starts.
+        const PREFIX: &str = "arxiv preprint arxiv:";
+        let Some(id) = text
+            .get(..PREFIX.len())
+            .filter(|p| p.eq_ignore_ascii_case(PREFIX))
+            .and_then(|_| text.get(PREFIX.len()..))
+        else {
             continue;
         };
-        let id = text.trim()[text.trim().len() - id.len()..]
-            .trim()
-            .to_string();
+        let id = id.trim().to_string();
         if id.is_empty() || id.contains(char::is_whitespace) || entry.fields.contains_key("eprint")
         {
             continue;
@@ -647,6 +658,36 @@ mod tests {
         assert_eq!(field(&e, "publisher"), "MIT");
         let e = entry("@report{a, title = {T}, institution = {I}, publisher = {P}}");
         assert_eq!(field(&e, "publisher"), "P");
+        // Moved, not copied: no style prints it twice.
+        let e = entry("@techreport{a, institution = {NIST}, eprint = {1}, eprinttype = {arxiv}}");
+        assert_eq!(field(&e, "publisher"), "NIST");
+        assert!(e.get("institution").is_none());
+    }
+
+    #[test]
+    fn reads_any_journal_without_panicking() {
+        // Lowercasing changes these letters' lengths; the arXiv prefix is still found.
+        for journal in [
+            "arXiv preprint arXiv:ẞx",
+            "İİİİİİİİİİİİİİİİİİİİİİİİİ",
+            "ARXIV PREPRINT ARXIV:2412.19437",
+            "arXiv prep",
+            "ẞẞẞẞẞẞẞẞẞẞẞẞ arXiv:1",
+        ] {
+            let e = entry(&format!("@article{{a, journal = {{{journal}}}}}"));
+            if journal.starts_with("ARXIV") {
+                assert_eq!(field(&e, "eprint"), "2412.19437");
+            }
+            if journal.contains('ẞ') && journal.starts_with("arXiv") {
+                assert_eq!(field(&e, "eprint"), "ẞx");
+            }
+        }
+        // folio's mark of `and others` cannot come from the file.
+        let e = entry("@article{a, author = {Lee, Ann and \u{e000}}, title = {\u{e000}x}}");
+        assert!(!field(&e, "title").contains('\u{e000}'));
+        // `andothers` is not `and others`.
+        let e = entry("@article{a, author = {{X} andothers}}");
+        assert!(e.author().unwrap().iter().all(|n| n.name != OTHERS));
     }
 
     #[test]

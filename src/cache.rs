@@ -33,18 +33,15 @@ pub const DIR_VARIABLE: &str = "FOLIO_CACHE_DIR";
 const MAGIC: &[u8; 16] = b"folio-render-v3\n";
 
 /// What every key starts from: the entry format, this build of folio (its version, and the
-/// size and modification time of its executable, so that what an earlier build of the same
-/// version made is not read back by a developer's next one), the ECharts build, the scripts
-/// around it, the card's layout and the fonts the SVG is measured and rasterised with.
+/// SHA-256 of its source, which `build.rs` computes: what a build of other source made is
+/// never read back, and every build of the same source shares what it made), the ECharts
+/// build, the scripts around it, the card's layout and the fonts the SVG is measured and
+/// rasterised with.
 static SALT: LazyLock<[u8; 32]> = LazyLock::new(|| {
     let mut hasher = Sha256::new();
     hasher.update(MAGIC);
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-    let executable = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
-        .unwrap_or_default();
-    hasher.update(executable.as_bytes());
+    hasher.update(env!("FOLIO_BUILD_ID").as_bytes());
     hasher.update(crate::chart::svg::ECHARTS_JS);
     for script in crate::chart::svg::SCRIPTS {
         hasher.update(script.as_bytes());

@@ -164,6 +164,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 locked,
                 progress: verbose,
                 cache: !no_cache,
+                search: true,
                 today: today()?,
             })?;
             if quiet {
@@ -195,6 +196,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 locked: false,
                 progress: false,
                 cache: !no_cache,
+                search: true,
                 today: today()?,
             })?;
             for note in &summary.notes {

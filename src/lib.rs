@@ -73,6 +73,9 @@ pub struct Options {
     /// Keep rendered figures between builds in the user's cache directory (see [`cache`]);
     /// `false` with `--no-cache`.
     pub cache: bool,
+    /// Build the search index with the site; `false` leaves it out (`folio serve` indexes
+    /// each build after serving it, see [`render::search_bundle`]).
+    pub search: bool,
     /// The date anything this build publishes is recorded under in `folio.lock`
     /// (`YYYY-MM-DD`; see [`lock::today`]). No stage reads the clock.
     pub today: String,
@@ -123,7 +126,7 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
     let (parsed, theme) = stages.time("parse", || parse::parse(project, options))?;
     let report = stages.time("check", || check::check(parsed, options))?;
     let site = stages.time("render", || {
-        render::render(&report, &theme, &render_cache(options))
+        render::render(&report, &theme, &render_cache(options), options.search)
     })?;
     let sources = report.source_updates(&options.root);
     stages.time("write", || output::write(&site, &sources, &out))?;
@@ -158,7 +161,7 @@ pub fn render_site(options: &Options) -> Result<Built, Error> {
     let (parsed, theme) = stages.time("parse", || parse::parse(project, options))?;
     let report = stages.time("check", || check::check(parsed, options))?;
     let site = stages.time("render", || {
-        render::render(&report, &theme, &render_cache(options))
+        render::render(&report, &theme, &render_cache(options), options.search)
     })?;
     let sources = report
         .pages

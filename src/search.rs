@@ -38,10 +38,16 @@ pub fn index(
         Ok::<_, String>(pack(&parts))
     })?;
     let parts = unpack(&kept).filter(|p| p.len() % 2 == 0);
+    // A kept bundle names its files: only files of the bundle are taken from it.
     let files: Option<Vec<(String, Vec<u8>)>> = parts.and_then(|parts| {
         parts
             .chunks(2)
-            .map(|pair| Some((String::from_utf8(pair[0].clone()).ok()?, pair[1].clone())))
+            .map(|pair| {
+                let path = String::from_utf8(pair[0].clone()).ok()?;
+                let inside = path.starts_with(BUNDLE)
+                    && !path.split('/').any(|part| part.is_empty() || part == "..");
+                inside.then(|| (path, pair[1].clone()))
+            })
             .collect()
     });
     match files {

@@ -23,6 +23,9 @@ use crate::output::{Content, FileMap};
 /// What the server shows: the last good site, the build number, and the last errors.
 struct State {
     site: Arc<FileMap>,
+    /// The search bundle (`pagefind/`), made after the build it indexes is served: until
+    /// then, the previous build's.
+    search: Arc<FileMap>,
     build: u64,
     errors: Option<String>,
 }
@@ -80,6 +83,9 @@ pub fn serve(root: &Path, port: u16, cache: bool) -> Result<(), Error> {
         locked: false,
         progress: false,
         cache,
+        // Indexing takes longer than the rest of a rebuild: each build is served first, and
+        // its search bundle follows on another thread (`index_later`).
+        search: false,
         // The dev server writes nothing, the lock included: the date only names what a
         // build would publish.
         today: crate::lock::today().map_err(Error::Usage)?,
@@ -87,10 +93,13 @@ pub fn serve(root: &Path, port: u16, cache: bool) -> Result<(), Error> {
     let first = crate::render_site(&options);
     let state = Arc::new(RwLock::new(State {
         site: Arc::new(FileMap::default()),
+        search: Arc::new(FileMap::default()),
         build: 0,
         errors: None,
     }));
+    let render_cache = crate::render_cache(&options);
     apply(&state, first);
+    index_later(&state, &render_cache);
     let server = tiny_http::Server::http(("127.0.0.1", port))
         .map_err(|e| Error::Usage(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
     println!("serving {} at {base_url} (Ctrl-C stops)", root.display());
@@ -140,6 +149,7 @@ pub fn serve(root: &Path, port: u16, cache: bool) -> Result<(), Error> {
                 started.elapsed().as_millis(),
                 if ok { "" } else { " with errors" }
             );
+            index_later(&rebuilding, &render_cache);
         }
     });
 
@@ -159,6 +169,31 @@ pub fn serve(root: &Path, port: u16, cache: bool) -> Result<(), Error> {
         let _ = worker.join();
     }
     Ok(())
+}
+
+/// Indexes the site `state` serves for search on another thread, and serves the bundle
+/// once it is made, unless a newer build came first (its own indexing will follow).
+/// Failing to index is reported and leaves the previous bundle served.
+fn index_later(state: &Arc<RwLock<State>>, cache: &crate::cache::RenderCache) {
+    let Ok(current) = state.read() else { return };
+    let (site, build) = (Arc::clone(&current.site), current.build);
+    drop(current);
+    let state = Arc::clone(state);
+    let cache = cache.clone();
+    std::thread::spawn(move || {
+        let search = match crate::render::search_bundle(&site, &cache) {
+            Ok(bundle) => bundle,
+            Err(e) => {
+                eprintln!("error: cannot index the site for search: {e}");
+                return;
+            }
+        };
+        if let Ok(mut state) = state.write()
+            && state.build == build
+        {
+            state.search = Arc::new(search);
+        }
+    });
 }
 
 /// Editor swap files and the like.
@@ -227,9 +262,18 @@ fn respond(request: tiny_http::Request, state: &RwLock<State>) -> std::io::Resul
             tiny_http::Response::from_string(LIVE_JS).with_header(header(content_type(".js"))),
         );
     }
-    let (site, build, errors) = match state.read() {
-        Ok(s) => (Arc::clone(&s.site), s.build, s.errors.clone()),
+    let (site, search, build, errors) = match state.read() {
+        Ok(s) => (
+            Arc::clone(&s.site),
+            Arc::clone(&s.search),
+            s.build,
+            s.errors.clone(),
+        ),
         Err(_) => return request.respond(tiny_http::Response::empty(500)),
+    };
+    let site = match url.starts_with(&format!("/{}", crate::search::BUNDLE)) {
+        true => search,
+        false => site,
     };
     if url == "/__folio/status" {
         let body = serde_json::json!({ "build": build, "errors": errors }).to_string();

@@ -87,6 +87,11 @@ fn serve_answers_reflects_an_edit_and_shows_errors_in_place() {
         "links are served from /"
     );
     assert_eq!(get(port, "/no-such-page/").unwrap().0, 404);
+    // The search bundle follows the build it indexes.
+    let entry = || get(port, "/pagefind/pagefind-entry.json").filter(|(code, _)| *code == 200);
+    wait_for("the search bundle", || entry().is_some());
+    assert_eq!(get(port, "/pagefind/pagefind.js").unwrap().0, 200);
+    let indexed = entry().unwrap().1;
 
     // An edit is rebuilt and served.
     let chapter = dir.path().join("content/01-first.md");
@@ -102,6 +107,9 @@ fn serve_answers_reflects_an_edit_and_shows_errors_in_place() {
     });
     wait_for("the edit", || {
         get(port, "/first/").unwrap().1.contains("Edited paragraph")
+    });
+    wait_for("the edit's search index", || {
+        entry().is_some_and(|(_, now)| now != indexed)
     });
 
     // A mistake is shown, and the last good site keeps being served.

@@ -191,8 +191,12 @@ fn load_bytecode(ctx: &rquickjs::Ctx<'_>) -> bool {
     }
     // SAFETY: QuickJS trusts the bytecode it reads. These bytes are not input: build.rs made
     // them from the vendored script with the QuickJS this binary links (Cargo.lock holds one
-    // rquickjs, for the build script and for folio), and they are part of the binary, read
-    // from nowhere else. QuickJS checks the bytecode's version when it reads it.
+    // rquickjs, for the build script and for folio, with the same features; a feature that
+    // changes QuickJS's build must be turned on for both), only when the build's target is
+    // the machine it runs on, and they are part of the binary, read from nowhere else.
+    // QuickJS checks the bytecode's version when it reads it. `Module::load` reads them as
+    // ROM data, which QuickJS may keep pointing into: they must live as long as the engine,
+    // which a `&'static [u8]` does (never pass it a buffer that is freed).
     let module = unsafe { Module::load(ctx.clone(), ECHARTS_BYTECODE) };
     module
         .and_then(|module| module.eval())

@@ -71,6 +71,7 @@ fn write_scaffold(dir: &Path, tokens: &[(&str, &str)], today: &str) -> Result<()
         locked: false,
         progress: false,
         cache: false,
+        search: false,
         today: today.to_string(),
     })?;
     if let Some(lock) = report.lock_update() {

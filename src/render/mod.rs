@@ -115,7 +115,12 @@ struct PageView<'a> {
 }
 
 /// Renders every file of the site.
-pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<FileMap, Error> {
+pub fn render(
+    report: &Report,
+    theme: &Theme,
+    cache: &RenderCache,
+    search: bool,
+) -> Result<FileMap, Error> {
     use rayon::prelude::*;
     let config = &report.config;
     // Each figure version's ECharts option, once, in parallel, in the report's order.
@@ -272,32 +277,8 @@ pub fn render(report: &Report, theme: &Theme, cache: &RenderCache) -> Result<Fil
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    // Search: the pages that mark what to index (`data-pagefind-body`: chapters, the
-    // current version of each figure, datasets), each at its address below the site root
-    // (Pagefind's script adds the base path, from where its bundle is served).
-    let indexed: Vec<(String, String)> = site
-        .files
-        .iter()
-        .filter_map(|(path, content)| match content {
-            crate::output::Content::Bytes(bytes) if path.ends_with(".html") => {
-                let html = std::str::from_utf8(bytes).ok()?;
-                html.contains(" data-pagefind-body").then(|| {
-                    (
-                        format!("/{}", path.trim_end_matches("index.html")),
-                        html.to_string(),
-                    )
-                })
-            }
-            _ => None,
-        })
-        .collect();
-    match crate::search::index(&indexed, cache) {
-        Ok(files) => {
-            for (path, bytes) in files {
-                site.add(path, bytes);
-            }
-        }
-        Err(e) => return Err(vec![Diagnostic::file("public/pagefind", e)].into()),
+    if search {
+        add_search(&mut site, cache)?;
     }
     for (path, bytes) in assets {
         site.add(path.clone(), bytes.clone());
@@ -598,7 +579,10 @@ fn print_edition(
         .map(|(i, checked)| {
             let prefix = format!("p{i}-");
             let page_url = format!("{}{}", config.base_path(), checked.page.url_path());
-            let own = references.citations.get(starts[i]..).unwrap_or_default();
+            let own = references
+                .citations
+                .get(starts[i]..starts[i] + checked.citations.len())
+                .unwrap_or_default();
             let mut citations = own.iter();
             let mut rendered = body(report, drawn, theme, checked, &mut citations, Some(&prefix))?;
             rendered.html = print_links(&rendered.html, &page_url, &prefix);
@@ -635,6 +619,45 @@ fn print_edition(
             .then(|| reference_list(&references, "references", "References")),
     });
     theme.render_page("print.html", &view).map_err(|e| vec![e])
+}
+
+/// The pages of `site` that mark what to index (`data-pagefind-body`: chapters, the current
+/// version of each figure, datasets), each at its address below the site root (Pagefind's
+/// script adds the base path, from where its bundle is served), with its HTML.
+pub fn search_pages(site: &FileMap) -> Vec<(String, String)> {
+    site.files
+        .iter()
+        .filter_map(|(path, content)| match content {
+            crate::output::Content::Bytes(bytes) if path.ends_with(".html") => {
+                let html = std::str::from_utf8(bytes).ok()?;
+                html.contains(" data-pagefind-body").then(|| {
+                    (
+                        format!("/{}", path.trim_end_matches("index.html")),
+                        html.to_string(),
+                    )
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The search bundle for `site`'s pages, as a site of its own (see [`crate::search`]).
+pub fn search_bundle(site: &FileMap, cache: &RenderCache) -> Result<FileMap, Error> {
+    let files = crate::search::index(&search_pages(site), cache)
+        .map_err(|e| Error::from(vec![Diagnostic::file("public/pagefind", e)]))?;
+    let mut bundle = FileMap::default();
+    for (path, bytes) in files {
+        bundle.add(path, bytes);
+    }
+    Ok(bundle)
+}
+
+/// Adds the search bundle for `site`'s pages to it.
+fn add_search(site: &mut FileMap, cache: &RenderCache) -> Result<(), Error> {
+    let bundle = search_bundle(site, cache)?;
+    site.files.extend(bundle.files);
+    Ok(())
 }
 
 /// Lists every HTML page but the 404 page.
