@@ -21,7 +21,7 @@ pub const BUNDLE: &str = "pagefind/";
 /// The bundle for `pages` (address, HTML), or what Pagefind reported; kept in `cache`, so
 /// that a build whose indexed pages did not change indexes nothing.
 pub fn index(
-    pages: &[(String, String)],
+    pages: &[(String, &str)],
     cache: &RenderCache,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut key: Vec<&[u8]> = Vec::new();
@@ -57,7 +57,7 @@ pub fn index(
 }
 
 /// The bundle for `pages`, made by Pagefind.
-fn make(pages: &[(String, String)]) -> Result<Vec<(String, Vec<u8>)>, String> {
+fn make(pages: &[(String, &str)]) -> Result<Vec<(String, Vec<u8>)>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -72,7 +72,7 @@ fn make(pages: &[(String, String)]) -> Result<Vec<(String, Vec<u8>)>, String> {
             .map_err(|e| format!("cannot start the search indexer: {e}"))?;
         for (url, html) in pages {
             index
-                .add_html_file(None, Some(url.clone()), html.clone())
+                .add_html_file(None, Some(url.clone()), html.to_string())
                 .await
                 .map_err(|e| format!("cannot index {url} for search: {e}"))?;
         }

@@ -624,18 +624,14 @@ fn print_edition(
 /// The pages of `site` that mark what to index (`data-pagefind-body`: chapters, the current
 /// version of each figure, datasets), each at its address below the site root (Pagefind's
 /// script adds the base path, from where its bundle is served), with its HTML.
-pub fn search_pages(site: &FileMap) -> Vec<(String, String)> {
+fn search_pages(site: &FileMap) -> Vec<(String, &str)> {
     site.files
         .iter()
         .filter_map(|(path, content)| match content {
             crate::output::Content::Bytes(bytes) if path.ends_with(".html") => {
                 let html = std::str::from_utf8(bytes).ok()?;
-                html.contains(" data-pagefind-body").then(|| {
-                    (
-                        format!("/{}", path.trim_end_matches("index.html")),
-                        html.to_string(),
-                    )
-                })
+                html.contains(" data-pagefind-body")
+                    .then(|| (format!("/{}", path.trim_end_matches("index.html")), html))
             }
             _ => None,
         })
