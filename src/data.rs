@@ -1073,23 +1073,36 @@ pub fn read_snapshot(
     let (for_csv, for_hash) = (open()?, open()?);
     let size_hint = for_csv.metadata().map(|m| m.len()).unwrap_or(0);
     // The checksum is computed from a second reader on another thread while this one
-    // parses: together they take about as long as parsing alone.
+    // parses: together they take about as long as parsing alone. A held snapshot of some
+    // megabytes is parsed by two readers, each half of it (`parse_split`).
     let (hashed, (table, problems)) = std::thread::scope(|scope| {
         let hashing = scope.spawn(move || hash(for_hash));
         let mut problems: Vec<Problem> = Vec::new();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(for_csv);
         let keep = size_hint <= stream_above();
-        let table = parse_table(&mut reader, meta, size_hint, keep, &mut problems);
+        let table = if keep && (SPLIT_ABOVE..1 << 31).contains(&size_hint) {
+            let mut file = for_csv;
+            parse_split(
+                full,
+                meta,
+                size_hint,
+                |after| split_point(&mut file, size_hint, after),
+                &mut problems,
+            )
+        } else {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .buffer_capacity(1 << 16)
+                .from_reader(for_csv);
+            Ok(parse_table(&mut reader, meta, size_hint, keep, &mut problems))
+        };
         let hashed = hashing
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the checksum thread stopped")));
         (hashed, (table, problems))
     });
     let (sha256, size) = hashed.map_err(io)?;
+    let table = table.map_err(io)?;
     if !problems.is_empty() {
         return Err(SnapshotError::Content(located(full, rel, problems)));
     }
@@ -1347,16 +1360,23 @@ fn field_start(text: &str, start: usize, index: usize) -> usize {
 
 /// Reads, validates and types a snapshot's records. With `keep`, the table holds every
 /// cell; without, only the columns and the row count ([`Table::streamed`]).
-fn parse_table<R: Read>(
+/// A snapshot's header row, as its rows are read against it.
+struct Header {
+    names: Vec<String>,
+    /// Each column's declared type, `None` where `dataset.toml` does not declare it.
+    declared: Vec<Option<ColumnType>>,
+    /// The index of the dataset's `source_column`, when the header has it.
+    source_col: Option<usize>,
+}
+
+/// Reads and checks the header row. `None` when there is no usable header (the problem is
+/// in `problems`).
+fn read_header<R: Read>(
     reader: &mut csv::Reader<R>,
     meta: &DatasetMeta,
-    size_hint: u64,
-    keep: bool,
     problems: &mut Vec<Problem>,
-) -> Table {
+) -> Option<Header> {
     let mut record = csv::ByteRecord::new();
-    let mut table = Table::default();
-    // The header.
     match reader.read_byte_record(&mut record) {
         Ok(true) => {}
         Ok(false) => {
@@ -1365,11 +1385,11 @@ fn parse_table<R: Read>(
                 "the snapshot is empty: it has no header row",
                 Some("the first line names the columns".into()),
             ));
-            return table;
+            return None;
         }
         Err(e) => {
             problems.push(csv_problem(&e));
-            return table;
+            return None;
         }
     }
     let header_line = Some(record.position().map_or(0, |p| p.byte()));
@@ -1379,7 +1399,7 @@ fn parse_table<R: Read>(
             "the header row is not valid UTF-8",
             Some("save the file as UTF-8".into()),
         ));
-        return table;
+        return None;
     }
     let names: Vec<String> = record
         .iter()
@@ -1409,45 +1429,181 @@ fn parse_table<R: Read>(
             ));
         }
     }
-    let width = names.len();
-    let declared: Vec<Option<ColumnType>> = names
+    let declared = names
         .iter()
         .map(|n| meta.columns.get(n).map(|c| c.kind))
         .collect();
-    // For undeclared columns: can every non-empty cell be an integer, a number?
-    let mut could_be: Vec<(bool, bool)> = vec![(true, true); width];
-    let mut bad_cells = vec![0usize; width];
-    let mut streamed = 0usize;
     let source_col = meta
         .source_column
         .as_ref()
         .and_then(|name| names.iter().position(|n| n == name));
-    let mut source_index: std::collections::HashMap<String, usize> = Default::default();
-    if keep {
-        table.text.reserve(size_hint as usize);
+    Some(Header {
+        names,
+        declared,
+        source_col,
+    })
+}
+
+/// What the data rows of a stretch of a snapshot hold, and what is wrong with them.
+struct Rows {
+    /// The rows' cells without delimiters or quotes, one after another: the full chunks
+    /// (see [`Rows::chunked`]), then `text`.
+    chunks: Vec<String>,
+    text: String,
+    /// Whether `text` is kept in chunks, and the length of the full ones.
+    chunked: bool,
+    held: usize,
+    /// Where each cell ends in `text`.
+    ends: Vec<u32>,
+    /// For undeclared columns: can every non-empty cell be an integer, a number?
+    could_be: Vec<(bool, bool)>,
+    /// Bad cells per column; the first [`CELL_ERRORS_PER_COLUMN`] are in `problems`.
+    bad_cells: Vec<usize>,
+    problems: Vec<Problem>,
+    source_counts: Vec<SourceCount>,
+    source_index: std::collections::HashMap<String, usize>,
+    /// Data rows of a streamed snapshot, and its first [`HEAD_ROWS`].
+    streamed: usize,
+    head: Vec<Vec<String>>,
+    /// The file could not be read on: an error ended the rows.
+    broken: bool,
+}
+
+/// The size of a chunk of [`Rows::chunked`] text (bytes): above glibc's largest threshold
+/// for serving an allocation from its own mapping, so that a chunk's memory goes back to
+/// the system as soon as it is appended and dropped.
+const CHUNK: usize = 32 << 20;
+
+impl Rows {
+    fn new(width: usize) -> Rows {
+        Rows {
+            chunks: Vec::new(),
+            text: String::new(),
+            chunked: false,
+            held: 0,
+            ends: Vec::new(),
+            could_be: vec![(true, true); width],
+            bad_cells: vec![0; width],
+            problems: Vec::new(),
+            source_counts: Vec::new(),
+            source_index: Default::default(),
+            streamed: 0,
+            head: Vec::new(),
+            broken: false,
+        }
     }
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                problems.push(csv_problem(&e));
-                break;
+
+    /// Rows whose text is kept in chunks of [`CHUNK`] bytes, to be [`append`](Rows::append)ed
+    /// to others: while they are, the memory of both is about that of the text once.
+    fn chunked(width: usize) -> Rows {
+        Rows {
+            text: String::with_capacity(CHUNK),
+            chunked: true,
+            ..Rows::new(width)
+        }
+    }
+
+    /// Appends `later`, the rows that follow these in the file, as if one reader had read
+    /// both: cell errors beyond the first few of a column are counted, not reported, and a
+    /// source key keeps the first row that gives it. The text of both must be under 4 GiB.
+    /// `later` was read from `split` on, and these rows end at `end` (`split`, or the
+    /// newline before it): one reader would have started the record at `split` at `end`.
+    fn append(&mut self, mut later: Rows, split: u64, end: u64) {
+        for problem in &mut later.problems {
+            if problem.at == Some(split) {
+                problem.at = Some(end);
             }
         }
-        let record_start = record.position().map_or(0, |p| p.byte());
+        for count in &mut later.source_counts {
+            if count.first == split {
+                count.first = end;
+            }
+        }
+        debug_assert!(!self.chunked);
+        let base = self.text.len() as u32;
+        for chunk in later.chunks.into_iter().chain([later.text]) {
+            self.text.push_str(&chunk);
+        }
+        self.ends.extend(later.ends.iter().map(|end| base + end));
+        for (mine, theirs) in self.could_be.iter_mut().zip(later.could_be) {
+            mine.0 &= theirs.0;
+            mine.1 &= theirs.1;
+        }
+        let mut reported: Vec<usize> = self
+            .bad_cells
+            .iter()
+            .map(|&n| n.min(CELL_ERRORS_PER_COLUMN))
+            .collect();
+        for problem in later.problems {
+            if let Some(col) = problem.field {
+                if reported[col] >= CELL_ERRORS_PER_COLUMN {
+                    continue;
+                }
+                reported[col] += 1;
+            }
+            self.problems.push(problem);
+        }
+        for (mine, theirs) in self.bad_cells.iter_mut().zip(later.bad_cells) {
+            *mine += theirs;
+        }
+        for count in later.source_counts {
+            match self.source_index.get(&count.key) {
+                Some(&i) => self.source_counts[i].rows += count.rows,
+                None => {
+                    self.source_index
+                        .insert(count.key.clone(), self.source_counts.len());
+                    self.source_counts.push(count);
+                }
+            }
+        }
+        self.broken = later.broken;
+    }
+}
+
+/// Reads data rows into `rows`, checking each cell against `header`: to the end of the file,
+/// or, with `stop`, until the reader has reached that byte offset. `base` is the file offset
+/// the reader started at. Returns where reading stopped when it stopped at `stop` exactly, at
+/// the end of a record, or just before (a newline at `stop - 1` remains: it ends a record or
+/// is a blank line).
+fn read_rows<R: Read>(
+    reader: &mut csv::Reader<R>,
+    header: &Header,
+    base: u64,
+    stop: Option<u64>,
+    keep: bool,
+    rows: &mut Rows,
+) -> Option<u64> {
+    let width = header.names.len();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        if let Some(stop) = stop {
+            let at = base + reader.position().byte();
+            if at + 1 >= stop {
+                return (at <= stop).then_some(at);
+            }
+        }
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(e) => {
+                rows.problems.push(csv_problem(&e));
+                rows.broken = true;
+                return None;
+            }
+        }
+        let record_start = base + record.position().map_or(0, |p| p.byte());
         let line = Some(record_start);
         if record.len() != width {
             if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
                 continue; // A blank line.
             }
-            problems.push(ragged(line, record.len(), width));
+            rows.problems.push(ragged(line, record.len(), width));
             continue;
         }
         if record.iter().all(<[u8]>::is_empty) {
             // A row of empty cells (`,,,`): what spreadsheets export after the last row.
             // Kept, it would be a blank category or a duplicate x far from its cause.
-            problems.push(Problem::new(
+            rows.problems.push(Problem::new(
                 line,
                 "this row is empty: every cell is blank",
                 Some("delete the row; spreadsheets often export one after the data".into()),
@@ -1472,7 +1628,7 @@ fn parse_table<R: Read>(
                         .find_map(|f| std::str::from_utf8(f).err().map(|e| f[e.valid_up_to()]))
                         .unwrap_or(0),
                 };
-                problems.push(Problem::new(
+                rows.problems.push(Problem::new(
                     line,
                     format!("this row is not valid UTF-8 (byte 0x{byte:02X})"),
                     Some("save the file as UTF-8".into()),
@@ -1488,17 +1644,17 @@ fn parse_table<R: Read>(
             if cell.is_empty() {
                 continue;
             }
-            match declared[col] {
+            match header.declared[col] {
                 Some(kind) if !kind.accepts(cell) => {
-                    bad_cells[col] += 1;
-                    if bad_cells[col] <= CELL_ERRORS_PER_COLUMN {
-                        problems.push(Problem {
+                    rows.bad_cells[col] += 1;
+                    if rows.bad_cells[col] <= CELL_ERRORS_PER_COLUMN {
+                        rows.problems.push(Problem {
                             field: Some(col),
                             ..Problem::new(
                                 line,
                                 format!(
                                     "{cell:?} in column {:?} is not a valid {}",
-                                    names[col],
+                                    header.names[col],
                                     kind.name()
                                 ),
                                 Some(type_hint(kind)),
@@ -1508,7 +1664,7 @@ fn parse_table<R: Read>(
                 }
                 Some(_) => {}
                 None => {
-                    let (int, num) = &mut could_be[col];
+                    let (int, num) = &mut rows.could_be[col];
                     if *int && cell.parse::<i64>().is_err() {
                         *int = false;
                     }
@@ -1518,14 +1674,15 @@ fn parse_table<R: Read>(
                 }
             }
         }
-        if let Some(col) = source_col {
+        if let Some(col) = header.source_col {
             let range = record.range(col).unwrap_or(0..0);
             for key in source_keys(&row[range]) {
-                match source_index.get(key) {
-                    Some(&i) => table.source_counts[i].rows += 1,
+                match rows.source_index.get(key) {
+                    Some(&i) => rows.source_counts[i].rows += 1,
                     None => {
-                        source_index.insert(key.to_string(), table.source_counts.len());
-                        table.source_counts.push(SourceCount {
+                        rows.source_index
+                            .insert(key.to_string(), rows.source_counts.len());
+                        rows.source_counts.push(SourceCount {
                             key: key.to_string(),
                             rows: 1,
                             first: record_start,
@@ -1535,9 +1692,9 @@ fn parse_table<R: Read>(
             }
         }
         if !keep {
-            if streamed < HEAD_ROWS {
+            if rows.streamed < HEAD_ROWS {
                 let mut start = 0;
-                table.head.push(
+                rows.head.push(
                     (0..width)
                         .map(|col| {
                             let end = record.range(col).map_or(start, |r| r.end);
@@ -1548,43 +1705,55 @@ fn parse_table<R: Read>(
                         .collect(),
                 );
             }
-            streamed += 1;
+            rows.streamed += 1;
             continue;
         }
-        let before = table.text.len();
+        if rows.chunked && rows.text.len() + row.len() > CHUNK {
+            let full = std::mem::replace(&mut rows.text, String::with_capacity(CHUNK));
+            rows.held += full.len();
+            rows.chunks.push(full);
+        }
+        let before = rows.held + rows.text.len();
         if before + row.len() > u32::MAX as usize {
-            problems.push(Problem::new(
+            rows.problems.push(Problem::new(
                 line,
                 "the snapshot is too large (over 4 GiB of cells)",
                 None,
             ));
-            break;
+            rows.broken = true;
+            return None;
         }
-        table.text.push_str(row);
+        rows.text.push_str(row);
         for col in 0..width {
             let end = record.range(col).map_or(0, |r| r.end);
-            table.ends.push((before + end) as u32);
+            rows.ends.push((before + end) as u32);
         }
     }
-    for (col, &n) in bad_cells.iter().enumerate() {
+}
+
+/// The table of a snapshot whose header and rows have been read.
+fn finish(header: Header, rows: Rows, meta: &DatasetMeta, keep: bool) -> (Table, Vec<Problem>) {
+    let mut problems = rows.problems;
+    for (col, &n) in rows.bad_cells.iter().enumerate() {
         if n > CELL_ERRORS_PER_COLUMN {
             problems.push(Problem::new(
                 None,
                 format!(
                     "{} more cells in column {:?} are not valid",
                     n - CELL_ERRORS_PER_COLUMN,
-                    names[col]
+                    header.names[col]
                 ),
                 None,
             ));
         }
     }
-    table.columns = names
+    let columns = header
+        .names
         .into_iter()
         .enumerate()
         .map(|(i, name)| {
             let meta = meta.columns.get(&name).cloned();
-            let kind = match (&meta, could_be[i]) {
+            let kind = match (&meta, rows.could_be[i]) {
                 (Some(m), _) => m.kind,
                 (None, (true, _)) => ColumnType::Integer,
                 (None, (_, true)) => ColumnType::Number,
@@ -1593,11 +1762,135 @@ fn parse_table<R: Read>(
             Column { name, kind, meta }
         })
         .collect();
-    table.text.shrink_to_fit();
-    if !keep {
-        table.streamed = Some(streamed);
+    let mut text = rows.text;
+    text.shrink_to_fit();
+    let table = Table {
+        columns,
+        text,
+        ends: rows.ends,
+        streamed: (!keep).then_some(rows.streamed),
+        head: rows.head,
+        source_counts: rows.source_counts,
+    };
+    (table, problems)
+}
+
+/// Reads a snapshot with one reader: its header, then its rows (all of them kept as the
+/// table's cells when `keep`, else only counted and checked).
+fn parse_table<R: Read>(
+    reader: &mut csv::Reader<R>,
+    meta: &DatasetMeta,
+    size_hint: u64,
+    keep: bool,
+    problems: &mut Vec<Problem>,
+) -> Table {
+    let Some(header) = read_header(reader, meta, problems) else {
+        return Table::default();
+    };
+    let mut rows = Rows::new(header.names.len());
+    if keep {
+        rows.text.reserve(size_hint as usize);
     }
+    read_rows(reader, &header, 0, None, keep, &mut rows);
+    let (table, found) = finish(header, rows, meta, keep);
+    problems.extend(found);
     table
+}
+
+/// Held snapshots at least this large (bytes) are read by two readers at once, each half
+/// of the file ([`parse_split`]).
+const SPLIT_ABOVE: u64 = 1 << 20;
+
+/// Where a second reader may start reading the rows of a held snapshot: just after the
+/// first newline at or after the middle of `file` (`size` bytes), past `after` (the header's
+/// end). `None` when there is none, or when what follows it starts with a byte order mark,
+/// which a reader would take away at the start of a file but not in its middle.
+fn split_point(file: &mut std::fs::File, size: u64, after: u64) -> Option<u64> {
+    use std::io::{Seek, SeekFrom};
+    let middle = (size / 2).max(after);
+    file.seek(SeekFrom::Start(middle)).ok()?;
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut at = middle;
+    loop {
+        let n = file.read(&mut buffer).ok()?;
+        if n == 0 {
+            return None;
+        }
+        if let Some(i) = buffer[..n].iter().position(|&b| b == b'\n') {
+            let split = at + i as u64 + 1;
+            if split >= size {
+                return None;
+            }
+            let mut next = [0u8; 3];
+            file.seek(SeekFrom::Start(split)).ok()?;
+            file.read_exact(&mut next).ok();
+            return (next != [0xEF, 0xBB, 0xBF]).then_some(split);
+        }
+        at += n as u64;
+    }
+}
+
+/// [`parse_table`] for a held snapshot file, on two threads: this one reads the header and
+/// the rows up to `split` (a newline's end), another the rows from `split` on. Where the
+/// first reader's last record does not end at `split` (a quoted cell spans it), the second
+/// reader's work is set aside and the first reads on to the end: the table is always what
+/// one reader makes of the file.
+fn parse_split(
+    full: &Path,
+    meta: &DatasetMeta,
+    size: u64,
+    split: impl FnOnce(u64) -> Option<u64>,
+    problems: &mut Vec<Problem>,
+) -> std::io::Result<Table> {
+    let builder = || {
+        let mut builder = csv::ReaderBuilder::new();
+        builder.has_headers(false).flexible(true).buffer_capacity(1 << 16);
+        builder
+    };
+    let mut reader = builder().from_reader(std::fs::File::open(full)?);
+    let Some(header) = read_header(&mut reader, meta, problems) else {
+        return Ok(Table::default());
+    };
+    let width = header.names.len();
+    let Some(split) = split(reader.position().byte()) else {
+        let mut rows = Rows::new(width);
+        rows.text.reserve(size as usize);
+        read_rows(&mut reader, &header, 0, None, true, &mut rows);
+        let (table, found) = finish(header, rows, meta, true);
+        problems.extend(found);
+        return Ok(table);
+    };
+    let second = {
+        use std::io::{Seek, SeekFrom};
+        let mut file = std::fs::File::open(full)?;
+        file.seek(SeekFrom::Start(split))?;
+        builder().from_reader(file)
+    };
+    let (mut rows, later) = std::thread::scope(|scope| {
+        let header = &header;
+        let later = scope.spawn(move || {
+            let mut reader = second;
+            let mut rows = Rows::chunked(width);
+            read_rows(&mut reader, header, split, None, true, &mut rows);
+            rows
+        });
+        let mut rows = Rows::new(width);
+        rows.text.reserve(size as usize);
+        let end = read_rows(&mut reader, header, 0, Some(split), true, &mut rows);
+        let later = later.join().ok().zip(end).filter(|_| !rows.broken);
+        (rows, later)
+    });
+    match later {
+        Some((later, end)) => rows.append(later, split, end),
+        // Not where a record starts: read on with the first reader.
+        None if !rows.broken => {
+            read_rows(&mut reader, &header, 0, None, true, &mut rows);
+        }
+        None => {}
+    }
+    let (table, found) = finish(header, rows, meta, true);
+    problems.extend(found);
+    Ok(table)
 }
 
 fn ragged(line: Option<u64>, len: usize, width: usize) -> Problem {
@@ -1778,6 +2071,80 @@ pub fn diff(old: &Snapshot, new: &Snapshot, key: &[String]) -> Changes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a reading of a snapshot gives: its table and its problems, to compare readings.
+    fn reading(table: &Table, problems: &[Problem]) -> String {
+        let problems: Vec<_> = problems
+            .iter()
+            .map(|p| (p.at, p.field, &p.message, &p.hint))
+            .collect();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{problems:?}",
+            table.columns, table.text, table.ends, table.source_counts, table.streamed
+        )
+    }
+
+    #[test]
+    fn two_readers_read_what_one_does() {
+        let meta = parse_meta(
+            Path::new("dataset.toml"),
+            "title = \"T\"\nsource_column = \"src\"\n[columns.n]\ntype = \"number\"\n",
+        )
+        .unwrap();
+        let mixed = "name,n,src,x\na,1,k1,1\n\"b\nc\",2,k2;k1,2\n\nd,x,k3,1.5\r\ne,y,k1,z\n\
+                     f,z,,3\ng,w,k4,4\n,,,\nh\n\"j,\"\"q\"\"\",6,k6,6\n\"k\n\n\nl\",7,k1,7\rm,8,k7,8";
+        let many_bad: String = std::iter::once("n,src\n".to_string())
+            .chain((0..12).map(|i| format!("{},k{}\n", if i % 2 == 0 { "bad" } else { "1" }, i % 3)))
+            .collect();
+        let cases = [
+            mixed.to_string(),
+            mixed.replace('\n', "\r\n"),
+            many_bad.clone(),
+            many_bad.replace('\n', "\r\n") + "\n\n",
+            "n\n".to_string(),
+            "n\n\n\n1\n".to_string(),
+            "a,b\n\"1\n2\",3\n\"unterminated\n4,5\n".to_string(),
+        ];
+        for csv in &cases {
+            let mut problems = Vec::new();
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(csv.as_bytes());
+            let one = parse_table(&mut reader, &meta, 0, true, &mut problems);
+            let expected = reading(&one, &problems);
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("v1.csv");
+            std::fs::write(&path, csv).unwrap();
+            // Every newline's end, also inside a quoted cell or the header.
+            for split in (1..csv.len()).filter(|&i| csv.as_bytes()[i - 1] == b'\n') {
+                let mut problems = Vec::new();
+                let size = csv.len() as u64;
+                let two = parse_split(&path, &meta, size, |_| Some(split as u64), &mut problems)
+                    .unwrap();
+                assert_eq!(
+                    reading(&two, &problems),
+                    expected,
+                    "split at byte {split} of {csv:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn splits_after_a_newline_and_not_before_a_byte_order_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.csv");
+        let split = |text: &str, after: u64| {
+            std::fs::write(&path, text).unwrap();
+            let mut file = std::fs::File::open(&path).unwrap();
+            split_point(&mut file, text.len() as u64, after)
+        };
+        assert_eq!(split("h\naaaa\nbbbb\n", 2), Some(7));
+        assert_eq!(split("h\naaaa\nbbbb\n", 8), None);
+        assert_eq!(split("h\naaaa\n\u{feff}bbbb\n", 2), None);
+        assert_eq!(split("h\naaaabbbb", 2), None);
+    }
 
     #[test]
     fn validates_cells_by_type() {
