@@ -823,16 +823,15 @@ fn cache_changes_nothing(site: &str) {
     // Damaged and foreign entries are detected and rebuilt: the site is the same.
     for (i, (path, bytes)) in entries.iter().enumerate() {
         let file = cache.path().join(path);
-        match i % 3 {
-            0 => std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap(),
-            1 => std::fs::write(&file, b"not an entry").unwrap(),
-            _ => {
-                let mut changed = bytes.clone();
-                let last = changed.len() - 1;
-                changed[last] ^= 0xff;
-                std::fs::write(&file, changed).unwrap();
-            }
+        let mut changed = bytes.clone();
+        match i % 4 {
+            0 => changed.truncate(bytes.len() / 2),
+            1 => changed = b"not an entry".to_vec(),
+            // A byte of the body: only its checksum tells.
+            2 => changed[0] ^= 0xff,
+            _ => *changed.last_mut().unwrap() ^= 0xff,
         }
+        std::fs::write(&file, changed).unwrap();
     }
     assert_eq!(build("repaired", &[]), fresh);
     assert_eq!(tree(cache.path()), entries, "entries rebuilt");

@@ -184,7 +184,7 @@ pub fn card_svg(chart: &str, chart_height: u32, card: &Card) -> String {
         ));
     }
     svg.push_str(&format!(
-        r#"<svg x="0" y="{HEADER}" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {chart_height}">{chart}</svg>"#
+        r#"<svg x="0" y="{HEADER}" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {chart_height}" overflow="visible">{chart}</svg>"#
     ));
     let footer = match (card.source.is_empty(), card.report.is_empty()) {
         (false, false) => format!("{} · {}", card.source, card.report),

@@ -1451,16 +1451,15 @@ fn version_output(
             &format!("target=\"_top\" href=\"{}#ref-", view.canonical),
         )
         .into();
-    for path in embeds {
-        let page = serde_json::json!({
-            "title": shown.figure.spec.title,
-            "canonical": view.canonical,
-            "figure": &embedded,
-        });
-        match theme.render_page("embed.html", &page) {
-            Ok(html) => files.push((path, html.into_bytes())),
-            Err(e) => errors.push(e),
-        }
+    // The version's embed and, for the latest version, the figure's are the same page.
+    let page = serde_json::json!({
+        "title": shown.figure.spec.title,
+        "canonical": view.canonical,
+        "figure": &embedded,
+    });
+    match theme.render_page("embed.html", &page) {
+        Ok(html) => files.extend(embeds.into_iter().map(|path| (path, html.clone().into_bytes()))),
+        Err(e) => errors.push(e),
     }
     for (path, url) in pages {
         let page = serde_json::json!({
