@@ -11,9 +11,9 @@
 //! the fonts, this build of folio and the entry format), so an entry can never stand for
 //! another input, and figure versions, which are immutable, hit for good.
 //! Each entry carries a checksum of its own contents (XXH3-128: a check against damage, not
-//! a key, so it need not be cryptographic, and it runs at memory speed where SHA-256 took a
-//! sixth of a cached rebuild); a corrupt, truncated or foreign file is detected, ignored and
-//! replaced. Output is byte-identical with and without the cache
+//! a key, so it need not be cryptographic; it runs at memory speed, where SHA-256 was a
+//! seventh of the figures' work in a cached rebuild); a corrupt, truncated or foreign file
+//! is detected, ignored and replaced. Output is byte-identical with and without the cache
 //! (a test builds both ways).
 //!
 //! The cache lives in the user's cache directory (`$XDG_CACHE_HOME/folio` or

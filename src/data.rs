@@ -1094,7 +1094,13 @@ pub fn read_snapshot(
                 .flexible(true)
                 .buffer_capacity(1 << 16)
                 .from_reader(for_csv);
-            Ok(parse_table(&mut reader, meta, size_hint, keep, &mut problems))
+            Ok(parse_table(
+                &mut reader,
+                meta,
+                size_hint,
+                keep,
+                &mut problems,
+            ))
         };
         let hashed = hashing
             .join()
@@ -1844,7 +1850,10 @@ fn parse_split(
 ) -> std::io::Result<Table> {
     let builder = || {
         let mut builder = csv::ReaderBuilder::new();
-        builder.has_headers(false).flexible(true).buffer_capacity(1 << 16);
+        builder
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 16);
         builder
     };
     let mut reader = builder().from_reader(std::fs::File::open(full)?);
@@ -2094,7 +2103,9 @@ mod tests {
         let mixed = "name,n,src,x\na,1,k1,1\n\"b\nc\",2,k2;k1,2\n\nd,x,k3,1.5\r\ne,y,k1,z\n\
                      f,z,,3\ng,w,k4,4\n,,,\nh\n\"j,\"\"q\"\"\",6,k6,6\n\"k\n\n\nl\",7,k1,7\rm,8,k7,8";
         let many_bad: String = std::iter::once("n,src\n".to_string())
-            .chain((0..12).map(|i| format!("{},k{}\n", if i % 2 == 0 { "bad" } else { "1" }, i % 3)))
+            .chain(
+                (0..12).map(|i| format!("{},k{}\n", if i % 2 == 0 { "bad" } else { "1" }, i % 3)),
+            )
             .collect();
         let cases = [
             mixed.to_string(),
@@ -2120,8 +2131,8 @@ mod tests {
             for split in (1..csv.len()).filter(|&i| csv.as_bytes()[i - 1] == b'\n') {
                 let mut problems = Vec::new();
                 let size = csv.len() as u64;
-                let two = parse_split(&path, &meta, size, |_| Some(split as u64), &mut problems)
-                    .unwrap();
+                let two =
+                    parse_split(&path, &meta, size, |_| Some(split as u64), &mut problems).unwrap();
                 assert_eq!(
                     reading(&two, &problems),
                     expected,

@@ -1458,7 +1458,11 @@ fn version_output(
         "figure": &embedded,
     });
     match theme.render_page("embed.html", &page) {
-        Ok(html) => files.extend(embeds.into_iter().map(|path| (path, html.clone().into_bytes()))),
+        Ok(html) => files.extend(
+            embeds
+                .into_iter()
+                .map(|path| (path, html.clone().into_bytes())),
+        ),
         Err(e) => errors.push(e),
     }
     for (path, url) in pages {
