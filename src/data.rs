@@ -1089,11 +1089,7 @@ pub fn read_snapshot(
                 &mut problems,
             )
         } else {
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .buffer_capacity(1 << 16)
-                .from_reader(for_csv);
+            let mut reader = csv_reader().from_reader(for_csv);
             Ok(parse_table(
                 &mut reader,
                 meta,
@@ -1207,10 +1203,7 @@ pub fn read_snapshot_bytes(
     meta: &DatasetMeta,
 ) -> Result<(Table, String, u64), Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
+    let mut reader = csv_reader().from_reader(bytes);
     let table = parse_table(&mut reader, meta, bytes.len() as u64, true, &mut problems);
     if !problems.is_empty() {
         return Err(located_in(bytes, rel, problems));
@@ -1459,7 +1452,7 @@ struct Rows {
     /// Whether `text` is kept in chunks, and the length of the full ones.
     chunked: bool,
     held: usize,
-    /// Where each cell ends in `text`.
+    /// Where each cell ends in the text (chunks and all).
     ends: Vec<u32>,
     /// For undeclared columns: can every non-empty cell be an integer, a number?
     could_be: Vec<(bool, bool)>,
@@ -1530,7 +1523,8 @@ impl Rows {
         for chunk in later.chunks.into_iter().chain([later.text]) {
             self.text.push_str(&chunk);
         }
-        self.ends.extend(later.ends.iter().map(|end| base + end));
+        self.ends
+            .extend(later.ends.iter().map(|cell_end| base + cell_end));
         for (mine, theirs) in self.could_be.iter_mut().zip(later.could_be) {
             mine.0 &= theirs.0;
             mine.1 &= theirs.1;
@@ -1541,6 +1535,7 @@ impl Rows {
             .map(|&n| n.min(CELL_ERRORS_PER_COLUMN))
             .collect();
         for problem in later.problems {
+            // A problem about one cell is a bad cell (see `read_rows`).
             if let Some(col) = problem.field {
                 if reported[col] >= CELL_ERRORS_PER_COLUMN {
                     continue;
@@ -1738,8 +1733,14 @@ fn read_rows<R: Read>(
 }
 
 /// The table of a snapshot whose header and rows have been read.
-fn finish(header: Header, rows: Rows, meta: &DatasetMeta, keep: bool) -> (Table, Vec<Problem>) {
-    let mut problems = rows.problems;
+fn finish(
+    header: Header,
+    rows: Rows,
+    meta: &DatasetMeta,
+    keep: bool,
+    problems: &mut Vec<Problem>,
+) -> Table {
+    problems.extend(rows.problems);
     for (col, &n) in rows.bad_cells.iter().enumerate() {
         if n > CELL_ERRORS_PER_COLUMN {
             problems.push(Problem::new(
@@ -1770,15 +1771,14 @@ fn finish(header: Header, rows: Rows, meta: &DatasetMeta, keep: bool) -> (Table,
         .collect();
     let mut text = rows.text;
     text.shrink_to_fit();
-    let table = Table {
+    Table {
         columns,
         text,
         ends: rows.ends,
         streamed: (!keep).then_some(rows.streamed),
         head: rows.head,
         source_counts: rows.source_counts,
-    };
-    (table, problems)
+    }
 }
 
 /// Reads a snapshot with one reader: its header, then its rows (all of them kept as the
@@ -1790,17 +1790,38 @@ fn parse_table<R: Read>(
     keep: bool,
     problems: &mut Vec<Problem>,
 ) -> Table {
-    let Some(header) = read_header(reader, meta, problems) else {
-        return Table::default();
-    };
+    match read_header(reader, meta, problems) {
+        Some(header) => read_rest(reader, header, meta, size_hint, keep, problems),
+        None => Table::default(),
+    }
+}
+
+/// The table of a snapshot whose header `reader` has read: its rows, read to the end.
+fn read_rest<R: Read>(
+    reader: &mut csv::Reader<R>,
+    header: Header,
+    meta: &DatasetMeta,
+    size_hint: u64,
+    keep: bool,
+    problems: &mut Vec<Problem>,
+) -> Table {
     let mut rows = Rows::new(header.names.len());
     if keep {
         rows.text.reserve(size_hint as usize);
     }
     read_rows(reader, &header, 0, None, keep, &mut rows);
-    let (table, found) = finish(header, rows, meta, keep);
-    problems.extend(found);
-    table
+    finish(header, rows, meta, keep, problems)
+}
+
+/// How every snapshot is read: no header row of the csv crate's (folio reads its own), rows
+/// of any length (a ragged row is reported, not fatal), and a 64 KiB buffer.
+fn csv_reader() -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16);
+    builder
 }
 
 /// Held snapshots at least this large (bytes) are read by two readers at once, each half
@@ -1848,32 +1869,19 @@ fn parse_split(
     split: impl FnOnce(u64) -> Option<u64>,
     problems: &mut Vec<Problem>,
 ) -> std::io::Result<Table> {
-    let builder = || {
-        let mut builder = csv::ReaderBuilder::new();
-        builder
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 16);
-        builder
-    };
-    let mut reader = builder().from_reader(std::fs::File::open(full)?);
+    let mut reader = csv_reader().from_reader(std::fs::File::open(full)?);
     let Some(header) = read_header(&mut reader, meta, problems) else {
         return Ok(Table::default());
     };
     let width = header.names.len();
     let Some(split) = split(reader.position().byte()) else {
-        let mut rows = Rows::new(width);
-        rows.text.reserve(size as usize);
-        read_rows(&mut reader, &header, 0, None, true, &mut rows);
-        let (table, found) = finish(header, rows, meta, true);
-        problems.extend(found);
-        return Ok(table);
+        return Ok(read_rest(&mut reader, header, meta, size, true, problems));
     };
     let second = {
         use std::io::{Seek, SeekFrom};
         let mut file = std::fs::File::open(full)?;
         file.seek(SeekFrom::Start(split))?;
-        builder().from_reader(file)
+        csv_reader().from_reader(file)
     };
     let (mut rows, later) = std::thread::scope(|scope| {
         let header = &header;
@@ -1897,9 +1905,7 @@ fn parse_split(
         }
         None => {}
     }
-    let (table, found) = finish(header, rows, meta, true);
-    problems.extend(found);
-    Ok(table)
+    Ok(finish(header, rows, meta, true, problems))
 }
 
 fn ragged(line: Option<u64>, len: usize, width: usize) -> Problem {
@@ -2118,10 +2124,7 @@ mod tests {
         ];
         for csv in &cases {
             let mut problems = Vec::new();
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(csv.as_bytes());
+            let mut reader = csv_reader().from_reader(csv.as_bytes());
             let one = parse_table(&mut reader, &meta, 0, true, &mut problems);
             let expected = reading(&one, &problems);
             let dir = tempfile::tempdir().unwrap();
