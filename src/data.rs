@@ -1070,22 +1070,24 @@ pub fn read_snapshot(
         })
     };
     let open = || std::fs::File::open(full).map_err(io);
-    let (for_csv, for_hash) = (open()?, open()?);
+    // Every reader's handle is opened here, together, so that all read the same file.
+    let (for_csv, for_hash, for_split) = (open()?, open()?, open()?);
     let size_hint = for_csv.metadata().map(|m| m.len()).unwrap_or(0);
     // The checksum is computed from a second reader on another thread while this one
-    // parses: together they take about as long as parsing alone. A held snapshot of some
-    // megabytes is parsed by two readers, each half of it (`parse_split`).
+    // parses: together they take about as long as parsing alone. A held snapshot of 1 MiB
+    // or more is parsed by two readers, one from the first newline past its middle
+    // (`parse_split`).
     let (hashed, (table, problems)) = std::thread::scope(|scope| {
         let hashing = scope.spawn(move || hash(for_hash));
         let mut problems: Vec<Problem> = Vec::new();
         let keep = size_hint <= stream_above();
         let table = if keep && (SPLIT_ABOVE..1 << 31).contains(&size_hint) {
-            let mut file = for_csv;
             parse_split(
-                full,
+                for_csv,
+                for_split,
                 meta,
                 size_hint,
-                |after| split_point(&mut file, size_hint, after),
+                |file, after| split_point(file, size_hint, after),
                 &mut problems,
             )
         } else {
@@ -1357,8 +1359,6 @@ fn field_start(text: &str, start: usize, index: usize) -> usize {
     start
 }
 
-/// Reads, validates and types a snapshot's records. With `keep`, the table holds every
-/// cell; without, only the columns and the row count ([`Table::streamed`]).
 /// A snapshot's header row, as its rows are read against it.
 struct Header {
     names: Vec<String>,
@@ -1468,10 +1468,11 @@ struct Rows {
     broken: bool,
 }
 
-/// The size of a chunk of [`Rows::chunked`] text (bytes): above glibc's largest threshold
-/// for serving an allocation from its own mapping, so that a chunk's memory goes back to
-/// the system as soon as it is appended and dropped.
-const CHUNK: usize = 32 << 20;
+/// The size of a chunk of [`Rows::chunked`] text (bytes): glibc's largest threshold for
+/// serving an allocation from a mapping of its own (32 MiB on 64-bit systems), which a
+/// chunk and its allocator header exceed, so that a chunk's memory goes back to the system
+/// as soon as it is appended and dropped. Small in unit tests, so that they cross chunks.
+const CHUNK: usize = if cfg!(test) { 64 << 10 } else { 32 << 20 };
 
 impl Rows {
     fn new(width: usize) -> Rows {
@@ -1504,8 +1505,8 @@ impl Rows {
 
     /// Appends `later`, the rows that follow these in the file, as if one reader had read
     /// both: cell errors beyond the first few of a column are counted, not reported, and a
-    /// source key keeps the first row that gives it. The text of both must be under 4 GiB.
-    /// `later` was read from `split` on, and these rows end at `end` (`split`, or the
+    /// source key keeps the first row that gives it. The two texts together must be under
+    /// 4 GiB (see [`parse_split`]). `later` was read from `split` on, and these rows end at `end` (`split`, or the
     /// newline before it): one reader would have started the record at `split` at `end`.
     fn append(&mut self, mut later: Rows, split: u64, end: u64) {
         for problem in &mut later.problems {
@@ -1562,10 +1563,12 @@ impl Rows {
 }
 
 /// Reads data rows into `rows`, checking each cell against `header`: to the end of the file,
-/// or, with `stop`, until the reader has reached that byte offset. `base` is the file offset
-/// the reader started at. Returns where reading stopped when it stopped at `stop` exactly, at
-/// the end of a record, or just before (a newline at `stop - 1` remains: it ends a record or
-/// is a blank line).
+/// or, with `stop` (the end of a newline: byte `stop - 1` is `\n`), until the reader's next
+/// record would start at `stop - 1` or later. `base` is the file offset the reader started
+/// at; offsets in `rows` are the file's. Returns where reading stopped if that is `stop`, or
+/// `stop - 1` (what remains of the newline there ends the last record or is a blank line, and
+/// gives no record); `None` when it read to the end, failed, or read a record that spans
+/// `stop`.
 fn read_rows<R: Read>(
     reader: &mut csv::Reader<R>,
     header: &Header,
@@ -1587,7 +1590,9 @@ fn read_rows<R: Read>(
             Ok(true) => {}
             Ok(false) => return None,
             Err(e) => {
-                rows.problems.push(csv_problem(&e));
+                let mut problem = csv_problem(&e);
+                problem.at = problem.at.map(|at| base + at);
+                rows.problems.push(problem);
                 rows.broken = true;
                 return None;
             }
@@ -1781,8 +1786,9 @@ fn finish(
     }
 }
 
-/// Reads a snapshot with one reader: its header, then its rows (all of them kept as the
-/// table's cells when `keep`, else only counted and checked).
+/// Reads, validates and types a snapshot's records with one reader: its header, then its
+/// rows. With `keep`, the table holds every cell; without, only the columns and the row
+/// count ([`Table::streamed`]).
 fn parse_table<R: Read>(
     reader: &mut csv::Reader<R>,
     meta: &DatasetMeta,
@@ -1857,31 +1863,34 @@ fn split_point(file: &mut std::fs::File, size: u64, after: u64) -> Option<u64> {
     }
 }
 
-/// [`parse_table`] for a held snapshot file, on two threads: this one reads the header and
-/// the rows up to `split` (a newline's end), another the rows from `split` on. Where the
-/// first reader's last record does not end at `split` (a quoted cell spans it), the second
-/// reader's work is set aside and the first reads on to the end: the table is always what
-/// one reader makes of the file.
+/// [`parse_table`] for a held snapshot file of `size` bytes, on two threads: this one reads
+/// the header and the rows up to `split` (a newline's end, from the header's end), another
+/// the rows from `split` on. `first` and `second` are the file, opened twice at once, each
+/// at its start. Where the first reader's last record does not end at `split` (a quoted
+/// cell spans it, a blank line or the header ends there), the second reader's work is set
+/// aside and the first reads on to the end: the table is always what one reader makes of
+/// the file. The second reader's rows are kept in chunks, so that while they are appended
+/// memory holds their text about once.
 fn parse_split(
-    full: &Path,
+    first: std::fs::File,
+    mut second: std::fs::File,
     meta: &DatasetMeta,
     size: u64,
-    split: impl FnOnce(u64) -> Option<u64>,
+    split: impl FnOnce(&mut std::fs::File, u64) -> Option<u64>,
     problems: &mut Vec<Problem>,
 ) -> std::io::Result<Table> {
-    let mut reader = csv_reader().from_reader(std::fs::File::open(full)?);
+    let mut reader = csv_reader().from_reader(first);
     let Some(header) = read_header(&mut reader, meta, problems) else {
         return Ok(Table::default());
     };
     let width = header.names.len();
-    let Some(split) = split(reader.position().byte()) else {
+    let Some(split) = split(&mut second, reader.position().byte()) else {
         return Ok(read_rest(&mut reader, header, meta, size, true, problems));
     };
     let second = {
         use std::io::{Seek, SeekFrom};
-        let mut file = std::fs::File::open(full)?;
-        file.seek(SeekFrom::Start(split))?;
-        csv_reader().from_reader(file)
+        second.seek(SeekFrom::Start(split))?;
+        csv_reader().from_reader(second)
     };
     let (mut rows, later) = std::thread::scope(|scope| {
         let header = &header;
@@ -1898,6 +1907,15 @@ fn parse_split(
         (rows, later)
     });
     match later {
+        // Offsets are u32: the size gate keeps the text under 2 GiB, unless the file grew
+        // while it was read.
+        Some((later, _)) if rows.text.len() + later.held + later.text.len() > u32::MAX as usize => {
+            rows.problems.push(Problem::new(
+                Some(split),
+                "the snapshot is too large (over 4 GiB of cells)",
+                None,
+            ));
+        }
         Some((later, end)) => rows.append(later, split, end),
         // Not where a record starts: read on with the first reader.
         None if !rows.broken => {
@@ -2134,13 +2152,53 @@ mod tests {
             for split in (1..csv.len()).filter(|&i| csv.as_bytes()[i - 1] == b'\n') {
                 let mut problems = Vec::new();
                 let size = csv.len() as u64;
-                let two =
-                    parse_split(&path, &meta, size, |_| Some(split as u64), &mut problems).unwrap();
+                let open = || std::fs::File::open(&path).unwrap();
+                let at = |_: &mut std::fs::File, _| Some(split as u64);
+                let two = parse_split(open(), open(), &meta, size, at, &mut problems).unwrap();
                 assert_eq!(
                     reading(&two, &problems),
                     expected,
                     "split at byte {split} of {csv:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_snapshot_reads_as_its_bytes_do() {
+        // Over the size at which two readers share a file, with rows that span chunks of the
+        // second reader's text, quoted newlines around the middle and bad cells on both sides.
+        let meta = parse_meta(
+            Path::new("dataset.toml"),
+            "title = \"T\"\nsource_column = \"src\"\n[columns.n]\ntype = \"integer\"\n",
+        )
+        .unwrap();
+        let row = |i: usize| match i % 997 {
+            0 => format!("\"cell {i}\nover two lines\",{i},k{},x\r\n", i % 7),
+            1 if i.is_multiple_of(3) => format!("bad {i},{i}.5,k1,y\n"),
+            _ => format!("name {i},{i},k{},{}\n", i % 11, i % 5),
+        };
+        let good: String = std::iter::once("name,n,src,x\n".to_string())
+            .chain((0..60_000).map(row))
+            .collect();
+        assert!(good.len() as u64 > SPLIT_ABOVE);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.csv");
+        for text in [good.replace(".5", ""), good] {
+            std::fs::write(&path, &text).unwrap();
+            let read = read_snapshot(&path, Path::new("v1.csv"), &meta);
+            let of_bytes = read_snapshot_bytes(text.as_bytes(), Path::new("v1.csv"), &meta);
+            match (read, of_bytes) {
+                (Ok((table, sha, size)), Ok((expected, expected_sha, expected_size))) => {
+                    assert_eq!(reading(&table, &[]), reading(&expected, &[]));
+                    assert_eq!((sha, size), (expected_sha, expected_size));
+                    assert_eq!(table.rows(), 60_000);
+                }
+                (Err(SnapshotError::Content(found)), Err(expected)) => {
+                    assert_eq!(format!("{found:?}"), format!("{expected:?}"));
+                    assert!(found.len() > 3, "bad cells on both sides of the middle");
+                }
+                (read, _) => panic!("the two readings differ: {:?}", read.is_ok()),
             }
         }
     }
@@ -2156,7 +2214,8 @@ mod tests {
         };
         assert_eq!(split("h\naaaa\nbbbb\n", 2), Some(7));
         assert_eq!(split("h\naaaa\nbbbb\n", 8), None);
-        assert_eq!(split("h\naaaa\n\u{feff}bbbb\n", 2), None);
+        assert_eq!(split("h\naaaa\nxyzb\n", 2), Some(7));
+        assert_eq!(split("h\naaaa\n\u{feff}b\n", 2), None);
         assert_eq!(split("h\naaaabbbb", 2), None);
     }
 

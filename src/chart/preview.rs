@@ -183,6 +183,9 @@ pub fn card_svg(chart: &str, chart_height: u32, card: &Card) -> String {
             escape(line)
         ));
     }
+    // The chart's own `<svg>` (`width` by `chart_height`) clips it to its box; a second clip
+    // of the same box here, resvg's default for a nested `<svg>`, drew the chart through a
+    // mask for nothing.
     svg.push_str(&format!(
         r#"<svg x="0" y="{HEADER}" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {chart_height}" overflow="visible">{chart}</svg>"#
     ));
