@@ -1506,8 +1506,9 @@ impl Rows {
     /// Appends `later`, the rows that follow these in the file, as if one reader had read
     /// both: cell errors beyond the first few of a column are counted, not reported, and a
     /// source key keeps the first row that gives it. The two texts together must be under
-    /// 4 GiB (see [`parse_split`]). `later` was read from `split` on, and these rows end at `end` (`split`, or the
-    /// newline before it): one reader would have started the record at `split` at `end`.
+    /// 4 GiB (see [`parse_split`]). `later` was read from `split` on, and these rows end at
+    /// `end` (`split`, or the newline before it): one reader would have started the record
+    /// at `split` at `end`.
     fn append(&mut self, mut later: Rows, split: u64, end: u64) {
         for problem in &mut later.problems {
             if problem.at == Some(split) {
@@ -1549,17 +1550,38 @@ impl Rows {
             *mine += theirs;
         }
         for count in later.source_counts {
-            match self.source_index.get(&count.key) {
-                Some(&i) => self.source_counts[i].rows += count.rows,
-                None => {
-                    self.source_index
-                        .insert(count.key.clone(), self.source_counts.len());
-                    self.source_counts.push(count);
-                }
-            }
+            self.count_source(&count.key, count.rows, count.first);
         }
         self.broken = later.broken;
     }
+
+    /// Counts `rows` more rows that give the source `key`; a new key's first row is at
+    /// `first` (a byte offset of the file).
+    fn count_source(&mut self, key: &str, rows: usize, first: u64) {
+        match self.source_index.get(key) {
+            Some(&i) => self.source_counts[i].rows += rows,
+            None => {
+                self.source_index
+                    .insert(key.to_string(), self.source_counts.len());
+                self.source_counts.push(SourceCount {
+                    key: key.to_string(),
+                    rows,
+                    first,
+                });
+            }
+        }
+    }
+
+    /// The length of the text, chunks and all.
+    fn text_len(&self) -> usize {
+        self.held + self.text.len()
+    }
+}
+
+/// A problem of a snapshot whose cells, the one starting at `at` and those before it, do
+/// not fit the table's 32-bit offsets.
+fn too_large(at: Option<u64>) -> Problem {
+    Problem::new(at, "the snapshot is too large (over 4 GiB of cells)", None)
 }
 
 /// Reads data rows into `rows`, checking each cell against `header`: to the end of the file,
@@ -1683,18 +1705,7 @@ fn read_rows<R: Read>(
         if let Some(col) = header.source_col {
             let range = record.range(col).unwrap_or(0..0);
             for key in source_keys(&row[range]) {
-                match rows.source_index.get(key) {
-                    Some(&i) => rows.source_counts[i].rows += 1,
-                    None => {
-                        rows.source_index
-                            .insert(key.to_string(), rows.source_counts.len());
-                        rows.source_counts.push(SourceCount {
-                            key: key.to_string(),
-                            rows: 1,
-                            first: record_start,
-                        });
-                    }
-                }
+                rows.count_source(key, 1, record_start);
             }
         }
         if !keep {
@@ -1719,13 +1730,9 @@ fn read_rows<R: Read>(
             rows.held += full.len();
             rows.chunks.push(full);
         }
-        let before = rows.held + rows.text.len();
+        let before = rows.text_len();
         if before + row.len() > u32::MAX as usize {
-            rows.problems.push(Problem::new(
-                line,
-                "the snapshot is too large (over 4 GiB of cells)",
-                None,
-            ));
+            rows.problems.push(too_large(line));
             rows.broken = true;
             return None;
         }
@@ -1909,12 +1916,8 @@ fn parse_split(
     match later {
         // Offsets are u32: the size gate keeps the text under 2 GiB, unless the file grew
         // while it was read.
-        Some((later, _)) if rows.text.len() + later.held + later.text.len() > u32::MAX as usize => {
-            rows.problems.push(Problem::new(
-                Some(split),
-                "the snapshot is too large (over 4 GiB of cells)",
-                None,
-            ));
+        Some((later, _)) if rows.text_len() + later.text_len() > u32::MAX as usize => {
+            rows.problems.push(too_large(Some(split)));
         }
         Some((later, end)) => rows.append(later, split, end),
         // Not where a record starts: read on with the first reader.
