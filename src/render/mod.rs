@@ -497,21 +497,35 @@ fn print_links(html: &str, page_url: &str, prefix: &str) -> String {
     let Ok(base) = url::Url::parse(&format!("https://print.invalid{page_url}")) else {
         return html.to_string();
     };
+    const ATTRIBUTES: [&str; 2] = [" href=\"", " src=\""];
+    let finders = ATTRIBUTES.map(memchr::memmem::Finder::new);
+    let find = |i: usize, from: usize| finders[i].find(&html.as_bytes()[from..]).map(|n| from + n);
+    // Where each attribute next occurs at or after `at`: searched again only once `at` has
+    // passed it, so that the page is read once however many links it has.
+    let mut next = [find(0, 0), find(1, 0)];
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
+    let mut at = 0;
     loop {
-        let next = [" href=\"", " src=\""]
+        for (i, found) in next.iter_mut().enumerate() {
+            if found.is_some_and(|n| n < at) {
+                *found = find(i, at);
+            }
+        }
+        let Some((start, len)) = next
             .iter()
-            .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
-            .min();
-        let Some((at, len)) = next else {
-            out.push_str(rest);
+            .zip(ATTRIBUTES)
+            .filter_map(|(found, attribute)| found.map(|n| (n, attribute.len())))
+            .min()
+        else {
+            out.push_str(&html[at..]);
             return out;
         };
-        let (before, after) = rest.split_at(at + len);
-        out.push_str(before);
-        let end = after.find('"').unwrap_or(after.len());
-        let value = &after[..end];
+        let value_start = start + len;
+        out.push_str(&html[at..value_start]);
+        let end = html[value_start..]
+            .find('"')
+            .map_or(html.len(), |i| value_start + i);
+        let value = &html[value_start..end];
         let kept = ["#fig-", "#ref-", "#fn-"];
         let rewritten = if let Some(anchor) = value.strip_prefix('#') {
             if kept.iter().any(|k| value.starts_with(k)) {
@@ -539,7 +553,7 @@ fn print_links(html: &str, page_url: &str, prefix: &str) -> String {
             }
         };
         out.push_str(&rewritten);
-        rest = &after[end..];
+        at = end;
     }
 }
 
@@ -1922,5 +1936,32 @@ mod tests {
              code = 00123; big = 1e9; params = 1000"
         );
         assert_eq!(super::readable_values(""), "");
+    }
+
+    #[test]
+    fn print_links_lead_where_the_page_s_links_did() {
+        let page = concat!(
+            r##"<p><a href="#intro">a</a> <img src="chart.svg"> <a href="#fig-x">b</a> "##,
+            r##"<a href="../data/?q=1#top">c</a> <img src="/assets/i.png"> <a href="#ref-k">d</a> "##,
+            r##"<a href="https://example.org/x">e</a> <a href="#fn-p2-1">f</a> <a href="">g</a> "##,
+            r##"<img src="sub/p.png"><a href="#end">h</a></p><a href="open"##,
+        );
+        assert_eq!(
+            super::print_links(page, "/book/ch/", "p2-"),
+            concat!(
+                r##"<p><a href="#p2-intro">a</a> <img src="/book/ch/chart.svg"> <a href="#fig-x">b</a> "##,
+                r##"<a href="/book/data/?q=1#top">c</a> <img src="/assets/i.png"> <a href="#ref-k">d</a> "##,
+                r##"<a href="https://example.org/x">e</a> <a href="#fn-p2-1">f</a> <a href="">g</a> "##,
+                r##"<img src="/book/ch/sub/p.png"><a href="#p2-end">h</a></p><a href="/book/ch/open"##,
+            )
+        );
+        // Many links, one kind of attribute only: each is rewritten, in order.
+        let many: String = (0..2000)
+            .map(|i| format!("<a href=\"#h{i}\">{i}</a>"))
+            .collect();
+        let expected: String = (0..2000)
+            .map(|i| format!("<a href=\"#p0-h{i}\">{i}</a>"))
+            .collect();
+        assert_eq!(super::print_links(&many, "/", "p0-"), expected);
     }
 }
