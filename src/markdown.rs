@@ -115,18 +115,41 @@ fn parser(markdown: &str) -> pulldown_cmark::OffsetIter<'_, CiteCallback<'_>> {
         .into_offset_iter()
 }
 
+/// A body parsed once: pulldown-cmark's events with each directive where it stands, to be
+/// rendered as often as the site needs it (a chapter's page and its part of the print
+/// edition), each time with a resolver of its own.
+pub struct Parsed<'a> {
+    parts: Vec<Part<'a>>,
+    /// The body's length in bytes, to size the HTML.
+    len: usize,
+}
+
+enum Part<'a> {
+    Event(Event<'a>),
+    /// A directive; `block` when it stands for a block of its own (a chart or claim fence).
+    Directive {
+        directive: Directive,
+        block: bool,
+    },
+}
+
+/// Parses a body, finding its directives; render it with [`Parsed::render`].
+pub fn parse(markdown: &str) -> Parsed<'_> {
+    Parsed {
+        parts: walk(markdown),
+        len: markdown.len(),
+    }
+}
+
 /// Lists the directives of a body in order, without rendering it.
 pub fn directives(markdown: &str) -> Vec<Directive> {
+    // Pushed one by one: collecting the filtered parts would keep their whole allocation.
     let mut found = Vec::new();
-    let _ = walk(
-        markdown,
-        &mut |directive: &Directive| {
-            found.push(directive.clone());
-            Ok(String::new())
-        },
-        false,
-        "",
-    );
+    for part in walk(markdown) {
+        if let Part::Directive { directive, .. } = part {
+            found.push(directive);
+        }
+    }
     found
 }
 
@@ -136,17 +159,47 @@ pub fn render(
     markdown: &str,
     resolve: &mut dyn FnMut(&Directive) -> Result<String, Diagnostic>,
 ) -> (Rendered, Vec<Diagnostic>) {
-    walk(markdown, resolve, true, "")
+    parse(markdown).render(resolve, "")
 }
 
-/// [`render`] for a page that holds several bodies (the print edition): every heading and
-/// footnote id starts with `prefix`, so that ids stay unique across the bodies.
-pub fn render_prefixed(
-    markdown: &str,
-    resolve: &mut dyn FnMut(&Directive) -> Result<String, Diagnostic>,
-    prefix: &str,
-) -> (Rendered, Vec<Diagnostic>) {
-    walk(markdown, resolve, true, prefix)
+impl Parsed<'_> {
+    /// The body as HTML, each directive replaced by what `resolve` returns for it, called in
+    /// the body's order. Every heading and footnote id starts with `prefix` (empty for a
+    /// page of its own; the print edition holds several bodies, whose ids must stay unique
+    /// across them). Every error the resolver reports is collected; the HTML is only
+    /// meaningful when there are none.
+    pub fn render(
+        &self,
+        resolve: &mut dyn FnMut(&Directive) -> Result<String, Diagnostic>,
+        prefix: &str,
+    ) -> (Rendered, Vec<Diagnostic>) {
+        let mut errors = Vec::new();
+        let mut events = Vec::with_capacity(self.parts.len());
+        for part in &self.parts {
+            match part {
+                Part::Directive { directive, block } => match resolve(directive) {
+                    Ok(fragment) if *block => events.push(Event::Html(fragment.into())),
+                    Ok(fragment) => events.push(Event::InlineHtml(fragment.into())),
+                    Err(e) => errors.push(e),
+                },
+                // Footnotes take ids of their own kind (`fn-<label>`), so that no label can
+                // take an id the page gives another element (`[^main]`).
+                Part::Event(Event::FootnoteReference(label)) => events.push(
+                    Event::FootnoteReference(format!("fn-{prefix}{label}").into()),
+                ),
+                Part::Event(Event::Start(Tag::FootnoteDefinition(label))) => {
+                    events.push(Event::Start(Tag::FootnoteDefinition(
+                        format!("fn-{prefix}{label}").into(),
+                    )))
+                }
+                Part::Event(event) => events.push(event.clone()),
+            }
+        }
+        let (events, toc) = anchor_headings(events, prefix);
+        let mut out = String::with_capacity(self.len * 3 / 2);
+        pulldown_cmark::html::push_html(&mut out, events.into_iter());
+        (Rendered { html: out, toc }, errors)
+    }
 }
 
 /// A short piece of inline Markdown (a citation's prefix or suffix) as HTML, without the
@@ -165,24 +218,9 @@ pub fn inline(markdown: &str) -> String {
     out
 }
 
-/// The event loop behind [`render`] and [`directives`]; `html` says whether to produce HTML
-/// (finding directives needs only the events).
-fn walk(
-    markdown: &str,
-    resolve: &mut dyn FnMut(&Directive) -> Result<String, Diagnostic>,
-    html: bool,
-    prefix: &str,
-) -> (Rendered, Vec<Diagnostic>) {
-    let mut errors = Vec::new();
-    let mut resolve_into = |directive: Directive, events: &mut Vec<Event<'_>>, block: bool| {
-        match resolve(&directive) {
-            Ok(fragment) if block => events.push(Event::Html(fragment.into())),
-            Ok(fragment) => events.push(Event::InlineHtml(fragment.into())),
-            Err(e) => errors.push(e),
-        }
-    };
-
-    let mut events: Vec<Event<'_>> = Vec::new();
+/// The event loop behind [`parse`]: the body's events, with its directives in their place.
+fn walk(markdown: &str) -> Vec<Part<'_>> {
+    let mut events: Vec<Part<'_>> = Vec::new();
     let mut text = TextRun::default();
     let mut iter = parser(markdown);
     let mut in_code_block = false;
@@ -201,7 +239,7 @@ fn walk(
             }
             Event::Code(code) if text.text.ends_with("{value}") => {
                 text.text.truncate(text.text.len() - "{value}".len());
-                text.flush(markdown, &mut events, &mut resolve_into);
+                text.flush(markdown, &mut events);
                 // The span's content starts after its opening backticks.
                 let ticks = markdown[range.clone()]
                     .bytes()
@@ -210,17 +248,16 @@ fn walk(
                 let spec = code.trim().to_string();
                 let lead = markdown[range.start + ticks..].len()
                     - markdown[range.start + ticks..].trim_start().len();
-                resolve_into(
-                    Directive::Value {
+                events.push(Part::Directive {
+                    directive: Directive::Value {
                         spec,
                         offset: range.start + ticks + lead,
                     },
-                    &mut events,
-                    false,
-                );
+                    block: false,
+                });
                 continue;
             }
-            _ => text.flush(markdown, &mut events, &mut resolve_into),
+            _ => text.flush(markdown, &mut events),
         }
         match &event {
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link_depth += 1,
@@ -248,7 +285,10 @@ fn walk(
                                 true => Directive::Claim { body, offset },
                                 false => Directive::Chart { body, offset },
                             };
-                            resolve_into(directive, &mut events, true);
+                            events.push(Part::Directive {
+                                directive,
+                                block: true,
+                            });
                             break;
                         }
                         _ => {}
@@ -263,32 +303,16 @@ fn walk(
                         break;
                     }
                 }
-                resolve_into(bracketed(markdown, range), &mut events, false);
+                events.push(Part::Directive {
+                    directive: bracketed(markdown, range),
+                    block: false,
+                });
             }
-            // Footnotes take ids of their own kind (`fn-<label>`), so that no label can take
-            // an id the page gives another element (`[^main]`).
-            Event::FootnoteReference(label) => {
-                events.push(Event::FootnoteReference(
-                    format!("fn-{prefix}{label}").into(),
-                ));
-            }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                events.push(Event::Start(Tag::FootnoteDefinition(
-                    format!("fn-{prefix}{label}").into(),
-                )));
-            }
-            other => events.push(other),
+            other => events.push(Part::Event(other)),
         }
     }
-    text.flush(markdown, &mut events, &mut resolve_into);
-    if !html {
-        return (Rendered::default(), errors);
-    }
-
-    let (events, toc) = anchor_headings(events, prefix);
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out, events.into_iter());
-    (Rendered { html: out, toc }, errors)
+    text.flush(markdown, &mut events);
+    events
 }
 
 /// The citation in the brackets at `range` of the source.
@@ -358,12 +382,7 @@ impl TextRun {
         }
     }
 
-    fn flush<'a>(
-        &mut self,
-        markdown: &str,
-        events: &mut Vec<Event<'a>>,
-        resolve: &mut impl FnMut(Directive, &mut Vec<Event<'a>>, bool),
-    ) {
+    fn flush(&mut self, markdown: &str, events: &mut Vec<Part<'_>>) {
         if self.pieces.is_empty() {
             return;
         }
@@ -390,13 +409,20 @@ impl TextRun {
                 continue;
             };
             if at > plain_from {
-                events.push(Event::Text(text[plain_from..at].to_string().into()));
+                events.push(Part::Event(Event::Text(
+                    text[plain_from..at].to_string().into(),
+                )));
             }
-            resolve(directive, events, false);
+            events.push(Part::Directive {
+                directive,
+                block: false,
+            });
             plain_from = at + len;
         }
         if plain_from < text.len() {
-            events.push(Event::Text(text[plain_from..].to_string().into()));
+            events.push(Part::Event(Event::Text(
+                text[plain_from..].to_string().into(),
+            )));
         }
         self.pieces.clear();
     }

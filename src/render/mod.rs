@@ -181,13 +181,17 @@ pub fn render(
 
     let mut site = FileMap::default();
     let mut errors = Vec::new();
-    let pages: Vec<Result<(String, String), Vec<Diagnostic>>> = report
+    let print = &print_references(report);
+    // Each page's Markdown is parsed once, for its page and its chapter of the print edition.
+    type Chapter = ((String, String), serde_json::Value);
+    let pages: Vec<Result<Chapter, Vec<Diagnostic>>> = report
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, checked)| {
             let page = &checked.page;
-            let (rendered, body_end) = prose(report, drawn, theme, checked)?;
+            let parsed = markdown::parse(page.body());
+            let (rendered, body_end) = prose(report, drawn, theme, checked, &parsed)?;
             let neighbour =
                 |j: Option<usize>| j.and_then(|j| report.pages.get(j)).map(|p| link(&p.page));
             let view = PageView {
@@ -222,10 +226,9 @@ pub fn render(
             } else {
                 "page.html"
             };
-            theme
-                .render_page(template, &view)
-                .map(|html| (urls::index(&page.url_path()), html))
-                .map_err(|e| vec![e])
+            let html = theme.render_page(template, &view).map_err(|e| vec![e])?;
+            let chapter = print_chapter(report, drawn, theme, (i, checked), &parsed, print)?;
+            Ok(((urls::index(&page.url_path()), html), chapter))
         })
         .collect();
     let data: Vec<Result<(String, String), Vec<Diagnostic>>> = data_pages(report, &base_path)
@@ -237,7 +240,17 @@ pub fn render(
                 .map_err(|e| vec![e])
         })
         .collect();
-    for page in pages.into_iter().chain(data) {
+    let mut chapters = Vec::with_capacity(pages.len());
+    for page in pages {
+        match page {
+            Ok(((path, html), chapter)) => {
+                site.add(path, html);
+                chapters.push(chapter);
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+    for page in data {
         match page {
             Ok((path, html)) => site.add(path, html),
             Err(e) => errors.extend(e),
@@ -246,9 +259,12 @@ pub fn render(
     errors.extend(figure_pages(report, drawn, theme, cache, &mut site));
     site.add(urls::citations(), citation_bib(report));
     site.add(urls::citations_ris(), citation_ris(report));
-    match print_edition(report, drawn, theme) {
-        Ok(html) => site.add(urls::index(urls::print()), html),
-        Err(e) => errors.extend(e),
+    // A page that failed has no chapter, and the build fails with its diagnostics.
+    if chapters.len() == report.pages.len() {
+        match print_edition(report, theme, chapters, print) {
+            Ok(html) => site.add(urls::index(urls::print()), html),
+            Err(e) => errors.push(e),
+        }
     }
     let changes = changes(report, &base_path);
     match theme.render_page("changes.html", &changes) {
@@ -316,6 +332,7 @@ fn prose(
     drawn: &[Drawn<'_>],
     theme: &SiteTheme,
     checked: &CheckedPage,
+    parsed: &markdown::Parsed<'_>,
 ) -> Result<(Rendered, usize), Vec<Diagnostic>> {
     let references = match &report.bibliography {
         Some(bibliography) if !checked.citations.is_empty() => {
@@ -324,7 +341,7 @@ fn prose(
         _ => crate::bib::PageReferences::default(),
     };
     let mut citations = references.citations.iter();
-    let mut rendered = body(report, drawn, theme, checked, &mut citations, None)?;
+    let mut rendered = body(report, drawn, theme, checked, parsed, &mut citations, None)?;
     let body_end = rendered.html.len();
     if !references.references.is_empty() {
         rendered
@@ -431,14 +448,15 @@ fn readable_values(values: &str) -> String {
         .join("; ")
 }
 
-/// A page's body as HTML, each directive replaced by its markup, the page's in-text
-/// citations taken in order from `citations`. `print` is the id prefix of a page in the
+/// A page's body (`parsed`) as HTML, each directive replaced by its markup, the page's
+/// in-text citations taken in order from `citations`. `print` is the id prefix of a page in the
 /// print edition, where figure references point at figures on the same page.
 fn body<'a>(
     report: &Report,
     drawn: &[Drawn<'_>],
     theme: &SiteTheme,
     checked: &CheckedPage,
+    parsed: &markdown::Parsed<'_>,
     citations: &mut impl Iterator<Item = &'a String>,
     print: Option<&str>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
@@ -480,8 +498,7 @@ fn body<'a>(
             Some(Resolved::Omitted) | None => String::new(),
         })
     };
-    let (rendered, errors) =
-        markdown::render_prefixed(checked.page.body(), &mut resolve, print.unwrap_or(""));
+    let (rendered, errors) = parsed.render(&mut resolve, print.unwrap_or(""));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -557,17 +574,14 @@ fn print_links(html: &str, page_url: &str, prefix: &str) -> String {
     }
 }
 
-/// `/print/`: the whole report on one page in reading order, for print and PDF: a title
-/// page (title, version, date, authors, how to cite), every page's body (headings and
-/// footnotes given ids of their own, figures as their static images with source lines and
-/// permanent addresses, figure references pointing within the page), and one reference list
-/// for the whole report, numbered across it where the style numbers.
-fn print_edition(
-    report: &Report,
-    drawn: &[Drawn<'_>],
-    theme: &SiteTheme,
-) -> Result<String, Vec<Diagnostic>> {
-    let config = &report.config;
+/// The print edition's one reference list for the whole report (numbered across it where
+/// the style numbers), and where each page's citations start in it.
+struct PrintReferences {
+    references: crate::bib::PageReferences,
+    starts: Vec<usize>,
+}
+
+fn print_references(report: &Report) -> PrintReferences {
     let all: Vec<_> = report
         .pages
         .iter()
@@ -577,49 +591,65 @@ fn print_edition(
         Some(bibliography) if !all.is_empty() => bibliography.render_page(&all),
         _ => crate::bib::PageReferences::default(),
     };
-    use rayon::prelude::*;
-    // Each page's citations are its slice of the whole report's, in order: the pages are
-    // rendered in parallel, each from where the pages before it end.
     let mut starts = Vec::with_capacity(report.pages.len());
     let mut at = 0;
     for checked in &report.pages {
         starts.push(at);
         at += checked.citations.len();
     }
-    let rendered: Vec<Result<serde_json::Value, Vec<Diagnostic>>> = report
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, checked)| {
-            let prefix = format!("p{i}-");
-            let page_url = format!("{}{}", config.base_path(), checked.page.url_path());
-            let own = references
-                .citations
-                .get(starts[i]..starts[i] + checked.citations.len())
-                .unwrap_or_default();
-            let mut citations = own.iter();
-            let mut rendered = body(report, drawn, theme, checked, &mut citations, Some(&prefix))?;
-            rendered.html = print_links(&rendered.html, &page_url, &prefix);
-            Ok(serde_json::json!({
-                "title": checked.page.meta.title,
-                "id": format!("p{i}"),
-                "url": format!("{}{}", config.base_url, checked.page.url_path()),
-                "front": checked.page.is_front(),
-                "content": rendered.html,
-            }))
-        })
-        .collect();
-    let mut errors = Vec::new();
-    let mut chapters = Vec::new();
-    for chapter in rendered {
-        match chapter {
-            Ok(chapter) => chapters.push(chapter),
-            Err(e) => errors.extend(e),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    PrintReferences { references, starts }
+}
+
+/// Page `i` (`checked`, its body `parsed`) as a chapter of the print edition: headings and
+/// footnotes given ids of their own (`p<i>-`), figures as on the page, figure references
+/// pointing within the print page, links leading where they did, and its in-text citations
+/// its slice of the whole report's.
+fn print_chapter(
+    report: &Report,
+    drawn: &[Drawn<'_>],
+    theme: &SiteTheme,
+    (i, checked): (usize, &CheckedPage),
+    parsed: &markdown::Parsed<'_>,
+    print: &PrintReferences,
+) -> Result<serde_json::Value, Vec<Diagnostic>> {
+    let config = &report.config;
+    let prefix = format!("p{i}-");
+    let page_url = format!("{}{}", config.base_path(), checked.page.url_path());
+    let start = print.starts[i];
+    let own = print
+        .references
+        .citations
+        .get(start..start + checked.citations.len())
+        .unwrap_or_default();
+    let mut citations = own.iter();
+    let rendered = body(
+        report,
+        drawn,
+        theme,
+        checked,
+        parsed,
+        &mut citations,
+        Some(&prefix),
+    )?;
+    Ok(serde_json::json!({
+        "title": checked.page.meta.title,
+        "id": format!("p{i}"),
+        "url": format!("{}{}", config.base_url, checked.page.url_path()),
+        "front": checked.page.is_front(),
+        "content": print_links(&rendered.html, &page_url, &prefix),
+    }))
+}
+
+/// `/print/`: the whole report on one page in reading order, for print and PDF: a title
+/// page (title, version, date, authors, how to cite), every page's body (its `chapters`,
+/// from [`print_chapter`]), and one reference list for the whole report.
+fn print_edition(
+    report: &Report,
+    theme: &SiteTheme,
+    chapters: Vec<serde_json::Value>,
+    print: &PrintReferences,
+) -> Result<String, Diagnostic> {
+    let config = &report.config;
     let published = latest_publication(&report.lock);
     let view = serde_json::json!({
         "title": format!("{} (print edition)", config.title),
@@ -629,10 +659,10 @@ fn print_edition(
         "published": published,
         "citation": crate::cite::report_text(config, &published),
         "chapters": chapters,
-        "references": (!references.references.is_empty())
-            .then(|| reference_list(&references, "references", "References")),
+        "references": (!print.references.references.is_empty())
+            .then(|| reference_list(&print.references, "references", "References")),
     });
-    theme.render_page("print.html", &view).map_err(|e| vec![e])
+    theme.render_page("print.html", &view)
 }
 
 /// The pages of `site` that mark what to index (`data-pagefind-body`: chapters, the current
