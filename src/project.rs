@@ -101,21 +101,39 @@ pub fn load(root: &Path) -> Result<Project, Error> {
     let (config, lock) = load_published(root, &mut errors)?;
     let mut content = Vec::new();
     let mut bibliography = None;
-    for (rel, _) in walk(root, "content", usize::MAX, &mut errors)? {
+    let files = walk(root, "content", usize::MAX, &mut errors)?;
+    let is_page = |rel: &Path| {
+        rel.parent() == Some(Path::new("content")) && rel.extension().is_some_and(|e| e == "md")
+    };
+    // The pages are read in parallel (a large site has thousands), then taken in order.
+    let pages: Vec<Option<_>> = {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .map(|(rel, _)| {
+                is_page(rel).then(|| {
+                    let mut errors = Vec::new();
+                    (read_text(root, rel, &mut errors), errors)
+                })
+            })
+            .collect()
+    };
+    for ((rel, _), page) in files.iter().zip(pages) {
         let name = rel
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
         let top_level = rel.parent() == Some(Path::new("content"));
-        if top_level && name.ends_with(".md") {
-            content.extend(read_text(root, &rel, &mut errors)?);
+        if let Some((page, page_errors)) = page {
+            errors.extend(page_errors);
+            content.extend(page?);
         } else if top_level && BIBLIOGRAPHIES.contains(&name.as_str()) {
-            let file = read_text(root, &rel, &mut errors)?;
+            let file = read_text(root, rel, &mut errors)?;
             match (&bibliography, file) {
                 (Some(SourceFile { path: first, .. }), Some(_)) => errors.push(
                     crate::diag::Diagnostic::file(
-                        &rel,
+                        rel,
                         format!("a second bibliography, beside {}", first.display()),
                     )
                     .with_hint("keep one of content/references.bib, .json and .yaml"),
@@ -125,7 +143,7 @@ pub fn load(root: &Path) -> Result<Project, Error> {
             }
         } else {
             errors.push(not_read(
-                &rel,
+                rel,
                 "content/ holds the pages (content/*.md) and one bibliography: \
                  content/references.bib (BibTeX), .json (CSL-JSON) or .yaml (hayagriva)",
             ));
