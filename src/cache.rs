@@ -145,19 +145,7 @@ impl RenderCache {
         let Some(dir) = &self.dir else {
             return make();
         };
-        let key: String = {
-            let mut hasher = Sha256::new();
-            hasher.update(*SALT);
-            for part in std::iter::once(&kind.as_bytes()).chain(parts) {
-                hasher.update((part.len() as u64).to_le_bytes());
-                hasher.update(part);
-            }
-            hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect()
-        };
+        let key = key(kind, parts);
         let path = dir.join(kind).join(&key[..2]).join(&key[2..]);
         if let Some(kept) = std::fs::read(&path).ok().and_then(unframe) {
             return Ok(kept);
@@ -212,6 +200,42 @@ pub fn pack(parts: &[&[u8]]) -> Vec<u8> {
         body.extend_from_slice(part);
     }
     body
+}
+
+/// Parts hashed together for a key; the groups of a key over many parts (the search
+/// index's pages: hundreds of megabytes on a large site) are hashed in parallel.
+const KEY_GROUP: usize = 256;
+
+/// The key of the entry of `kind` made of `parts`, as 64 hexadecimal digits: the SHA-256 of
+/// [`SALT`], the kind, the number of parts and the SHA-256 of each group of [`KEY_GROUP`]
+/// parts in order, each part with its length before it. Every part and boundary is in
+/// it, so two lists of parts share a key only if SHA-256 collides.
+fn key(kind: &str, parts: &[&[u8]]) -> String {
+    use rayon::prelude::*;
+    let digests: Vec<[u8; 32]> = parts
+        .par_chunks(KEY_GROUP)
+        .map(|group| {
+            let mut hasher = Sha256::new();
+            for part in group {
+                hasher.update((part.len() as u64).to_le_bytes());
+                hasher.update(part);
+            }
+            hasher.finalize().into()
+        })
+        .collect();
+    let mut hasher = Sha256::new();
+    hasher.update(*SALT);
+    hasher.update((kind.len() as u64).to_le_bytes());
+    hasher.update(kind.as_bytes());
+    hasher.update((parts.len() as u64).to_le_bytes());
+    for digest in digests {
+        hasher.update(digest);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The parts of a [`pack`]ed body, or `None` when it is not one.

@@ -40,15 +40,15 @@ pub fn index(
     let parts = unpack(&kept).filter(|p| p.len() % 2 == 0);
     // A kept bundle names its files: only files of the bundle are taken from it.
     let files: Option<Vec<(String, Vec<u8>)>> = parts.and_then(|parts| {
-        parts
-            .chunks(2)
-            .map(|pair| {
-                let path = String::from_utf8(pair[0].clone()).ok()?;
-                let inside = path.starts_with(BUNDLE)
-                    && !path.split('/').any(|part| part.is_empty() || part == "..");
-                inside.then(|| (path, pair[1].clone()))
-            })
-            .collect()
+        let mut parts = parts.into_iter();
+        let mut files = Vec::with_capacity(parts.len() / 2);
+        while let (Some(path), Some(bytes)) = (parts.next(), parts.next()) {
+            let path = String::from_utf8(path).ok()?;
+            let inside = path.starts_with(BUNDLE)
+                && !path.split('/').any(|part| part.is_empty() || part == "..");
+            files.push(inside.then_some((path, bytes))?);
+        }
+        Some(files)
     });
     match files {
         Some(files) => Ok(files),
