@@ -836,3 +836,24 @@ fn cache_changes_nothing(site: &str) {
     assert_eq!(build("repaired", &[]), fresh);
     assert_eq!(tree(cache.path()), entries, "entries rebuilt");
 }
+
+#[test]
+fn a_page_template_that_fails_does_not_hide_the_print_edition_s_faults() {
+    // The print edition's chapters are rendered beside the pages, from the same parse of
+    // each page: a page that cannot be rendered still has its chapter, so a fault of the
+    // print template is reported in the same build.
+    let dir = fixture("charts");
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("templates/page.html"), "{{ page.nope.x }}").unwrap();
+    std::fs::write(dir.path().join("templates/print.html"), "{{ nope.y }}").unwrap();
+    let output = folio(dir.path(), &["build"], &[]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    let mut named: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> templates/"))
+        .collect();
+    named.sort_unstable();
+    assert_eq!(named, ["page.html", "print.html"], "{err}");
+    assert!(err.contains("2 problems found"), "{err}");
+}

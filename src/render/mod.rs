@@ -182,53 +182,61 @@ pub fn render(
     let mut site = FileMap::default();
     let mut errors = Vec::new();
     let print = &print_references(report);
-    // Each page's Markdown is parsed once, for its page and its chapter of the print edition.
-    type Chapter = ((String, String), serde_json::Value);
-    let pages: Vec<Result<Chapter, Vec<Diagnostic>>> = report
+    let page_html = |i: usize,
+                     checked: &CheckedPage,
+                     parsed: &markdown::Parsed<'_>|
+     -> Result<(String, String), Vec<Diagnostic>> {
+        let page = &checked.page;
+        let (rendered, body_end) = prose(report, drawn, theme, checked, parsed)?;
+        let neighbour =
+            |j: Option<usize>| j.and_then(|j| report.pages.get(j)).map(|p| link(&p.page));
+        let view = PageView {
+            title: &page.meta.title,
+            summary: &page.meta.summary,
+            path: page.url_path(),
+            url: format!("{base_path}{}", page.url_path()),
+            canonical: format!("{}{}", config.base_url, page.url_path()),
+            content: &rendered.html,
+            body: &rendered.html[..body_end],
+            references: &rendered.html[body_end..],
+            toc: &rendered.toc,
+            authors: if page.meta.authors.is_empty() {
+                &config.authors
+            } else {
+                &page.meta.authors
+            },
+            prev: neighbour(i.checked_sub(1)),
+            next: neighbour(Some(i + 1)),
+            extra: &page.meta.extra,
+            charts: report
+                .current()
+                .any(|f| f.place.is_some_and(|p| p.page == i)),
+            image: report
+                .current()
+                .find(|f| page.is_front() || f.place.is_some_and(|p| p.page == i))
+                .map(|f| preview_url(config, f)),
+            jsonld: page.is_front().then(|| report_jsonld(report)),
+        };
+        let template = if page.is_front() {
+            "index.html"
+        } else {
+            "page.html"
+        };
+        let html = theme.render_page(template, &view).map_err(|e| vec![e])?;
+        Ok((urls::index(&page.url_path()), html))
+    };
+    // Each page's Markdown is parsed once, for its page and its chapter of the print
+    // edition; each is rendered whether or not the other could be, so that every fault of
+    // either is reported.
+    type Made<T> = Result<T, Vec<Diagnostic>>;
+    let pages: Vec<(Made<(String, String)>, Made<serde_json::Value>)> = report
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, checked)| {
-            let page = &checked.page;
-            let parsed = markdown::parse(page.body());
-            let (rendered, body_end) = prose(report, drawn, theme, checked, &parsed)?;
-            let neighbour =
-                |j: Option<usize>| j.and_then(|j| report.pages.get(j)).map(|p| link(&p.page));
-            let view = PageView {
-                title: &page.meta.title,
-                summary: &page.meta.summary,
-                path: page.url_path(),
-                url: format!("{base_path}{}", page.url_path()),
-                canonical: format!("{}{}", config.base_url, page.url_path()),
-                content: &rendered.html,
-                body: &rendered.html[..body_end],
-                references: &rendered.html[body_end..],
-                toc: &rendered.toc,
-                authors: if page.meta.authors.is_empty() {
-                    &config.authors
-                } else {
-                    &page.meta.authors
-                },
-                prev: neighbour(i.checked_sub(1)),
-                next: neighbour(Some(i + 1)),
-                extra: &page.meta.extra,
-                charts: report
-                    .current()
-                    .any(|f| f.place.is_some_and(|p| p.page == i)),
-                image: report
-                    .current()
-                    .find(|f| page.is_front() || f.place.is_some_and(|p| p.page == i))
-                    .map(|f| preview_url(config, f)),
-                jsonld: page.is_front().then(|| report_jsonld(report)),
-            };
-            let template = if page.is_front() {
-                "index.html"
-            } else {
-                "page.html"
-            };
-            let html = theme.render_page(template, &view).map_err(|e| vec![e])?;
-            let chapter = print_chapter(report, drawn, theme, (i, checked), &parsed, print)?;
-            Ok(((urls::index(&page.url_path()), html), chapter))
+            let parsed = markdown::parse(checked.page.body());
+            let chapter = print_chapter(report, drawn, theme, (i, checked), &parsed, print);
+            (page_html(i, checked, &parsed), chapter)
         })
         .collect();
     let data: Vec<Result<(String, String), Vec<Diagnostic>>> = data_pages(report, &base_path)
@@ -241,12 +249,13 @@ pub fn render(
         })
         .collect();
     let mut chapters = Vec::with_capacity(pages.len());
-    for page in pages {
+    for (page, chapter) in pages {
         match page {
-            Ok(((path, html), chapter)) => {
-                site.add(path, html);
-                chapters.push(chapter);
-            }
+            Ok((path, html)) => site.add(path, html),
+            Err(e) => errors.extend(e),
+        }
+        match chapter {
+            Ok(chapter) => chapters.push(chapter),
             Err(e) => errors.extend(e),
         }
     }
@@ -259,7 +268,7 @@ pub fn render(
     errors.extend(figure_pages(report, drawn, theme, cache, &mut site));
     site.add(urls::citations(), citation_bib(report));
     site.add(urls::citations_ris(), citation_ris(report));
-    // A page that failed has no chapter, and the build fails with its diagnostics.
+    // A chapter that failed is reported above, and the build fails.
     if chapters.len() == report.pages.len() {
         match print_edition(report, theme, chapters, print) {
             Ok(html) => site.add(urls::index(urls::print()), html),
