@@ -228,8 +228,11 @@ pub fn render(
     // Each page's Markdown is parsed once, for its page and its chapter of the print
     // edition; each is rendered whether or not the other could be, so that every fault of
     // either is reported.
-    type Made<T> = Result<T, Vec<Diagnostic>>;
-    let pages: Vec<(Made<(String, String)>, Made<serde_json::Value>)> = report
+    type PageAndChapter = (
+        Result<(String, String), Vec<Diagnostic>>,
+        Result<serde_json::Value, Vec<Diagnostic>>,
+    );
+    let pages: Vec<PageAndChapter> = report
         .pages
         .par_iter()
         .enumerate()
