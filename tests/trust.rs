@@ -849,11 +849,15 @@ fn a_page_template_that_fails_does_not_hide_the_print_edition_s_faults() {
     let output = folio(dir.path(), &["build"], &[]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
-    let mut named: Vec<&str> = err
-        .lines()
-        .filter_map(|l| l.trim_start().strip_prefix("--> templates/"))
+    let mut named: Vec<String> = locations(&err)
+        .into_iter()
+        .filter(|at| at.starts_with("templates/"))
         .collect();
     named.sort_unstable();
-    assert_eq!(named, ["page.html", "print.html"], "{err}");
+    assert_eq!(
+        named,
+        ["templates/page.html:0", "templates/print.html:0"],
+        "{err}"
+    );
     assert!(err.contains("2 problems found"), "{err}");
 }
