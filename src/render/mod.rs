@@ -228,11 +228,11 @@ pub fn render(
     // Each page's Markdown is parsed once, for its page and its chapter of the print
     // edition; each is rendered whether or not the other could be, so that every fault of
     // either is reported.
-    type PageAndChapter = (
+    type PageAndChapter<'a> = (
         Result<(String, String), Vec<Diagnostic>>,
-        Result<serde_json::Value, Vec<Diagnostic>>,
+        Result<PrintChapter<'a>, Vec<Diagnostic>>,
     );
-    let pages: Vec<PageAndChapter> = report
+    let pages: Vec<PageAndChapter<'_>> = report
         .pages
         .par_iter()
         .enumerate()
@@ -616,14 +616,14 @@ fn print_references(report: &Report) -> PrintReferences {
 /// footnotes given ids of their own (`p<i>-`), figures as on the page, figure references
 /// pointing within the print page, links leading where they did, and its in-text citations
 /// its slice of the whole report's.
-fn print_chapter(
+fn print_chapter<'a>(
     report: &Report,
     drawn: &[Drawn<'_>],
     theme: &SiteTheme,
-    (i, checked): (usize, &CheckedPage),
+    (i, checked): (usize, &'a CheckedPage),
     parsed: &markdown::Parsed<'_>,
     print: &PrintReferences,
-) -> Result<serde_json::Value, Vec<Diagnostic>> {
+) -> Result<PrintChapter<'a>, Vec<Diagnostic>> {
     let config = &report.config;
     let prefix = format!("p{i}-");
     let page_url = format!("{}{}", config.base_path(), checked.page.url_path());
@@ -643,13 +643,38 @@ fn print_chapter(
         &mut citations,
         Some(&prefix),
     )?;
-    Ok(serde_json::json!({
-        "title": checked.page.meta.title,
-        "id": format!("p{i}"),
-        "url": format!("{}{}", config.base_url, checked.page.url_path()),
-        "front": checked.page.is_front(),
-        "content": print_links(&rendered.html, &page_url, &prefix),
-    }))
+    Ok(PrintChapter {
+        title: &checked.page.meta.title,
+        id: format!("p{i}"),
+        url: format!("{}{}", config.base_url, checked.page.url_path()),
+        front: checked.page.is_front(),
+        content: print_links(&rendered.html, &page_url, &prefix),
+    })
+}
+
+/// A page as a chapter of the print edition, as `print.html` sees it.
+#[derive(Serialize)]
+struct PrintChapter<'a> {
+    title: &'a str,
+    id: String,
+    url: String,
+    front: bool,
+    /// The chapter's body as HTML.
+    content: String,
+}
+
+/// The print edition as `print.html` sees it. A struct, not a `json!` value: the chapters
+/// (the whole report's HTML) are copied once, into the template's context, not twice.
+#[derive(Serialize)]
+struct PrintView<'a> {
+    title: String,
+    canonical: String,
+    url: String,
+    charts: bool,
+    published: String,
+    citation: String,
+    chapters: Vec<PrintChapter<'a>>,
+    references: Option<String>,
 }
 
 /// `/print/`: the whole report on one page in reading order, for print and PDF: a title
@@ -658,22 +683,22 @@ fn print_chapter(
 fn print_edition(
     report: &Report,
     theme: &SiteTheme,
-    chapters: Vec<serde_json::Value>,
+    chapters: Vec<PrintChapter<'_>>,
     print: &PrintReferences,
 ) -> Result<String, Diagnostic> {
     let config = &report.config;
     let published = latest_publication(&report.lock);
-    let view = serde_json::json!({
-        "title": format!("{} (print edition)", config.title),
-        "canonical": format!("{}{}", config.base_url, urls::print()),
-        "url": format!("{}{}", config.base_path(), urls::print()),
-        "charts": false,
-        "published": published,
-        "citation": crate::cite::report_text(config, &published),
-        "chapters": chapters,
-        "references": (!print.references.references.is_empty())
+    let view = PrintView {
+        title: format!("{} (print edition)", config.title),
+        canonical: format!("{}{}", config.base_url, urls::print()),
+        url: format!("{}{}", config.base_path(), urls::print()),
+        charts: false,
+        citation: crate::cite::report_text(config, &published),
+        published,
+        chapters,
+        references: (!print.references.references.is_empty())
             .then(|| reference_list(&print.references, "references", "References")),
-    });
+    };
     theme.render_page("print.html", &view)
 }
 
