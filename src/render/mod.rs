@@ -268,7 +268,8 @@ pub fn render(
             Err(e) => errors.extend(e),
         }
     }
-    errors.extend(figure_pages(report, drawn, theme, cache, &mut site));
+    let (figure_errors, statics) = figure_pages(report, drawn, theme, &mut site);
+    errors.extend(figure_errors);
     site.add(urls::citations(), citation_bib(report));
     site.add(urls::citations_ris(), citation_ris(report));
     // A chapter that failed is reported above, and the build fails.
@@ -302,11 +303,29 @@ pub fn render(
         Ok(html) => site.add("404.html", html),
         Err(e) => errors.push(e),
     }
+    // The search index is made by Pagefind on one thread; the figures' static files are
+    // drawn meanwhile on the others. Neither needs the other: the indexed pages link to
+    // the static files but do not hold them.
+    let (bundle, statics) = rayon::join(
+        || (search && errors.is_empty()).then(|| search_bundle(&site, cache)),
+        || {
+            statics
+                .par_iter()
+                .map(|work| static_files(report, cache, work))
+                .collect::<Vec<_>>()
+        },
+    );
+    for (files, faults) in statics {
+        for (path, bytes) in files {
+            site.add(path, bytes);
+        }
+        errors.extend(faults);
+    }
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    if search {
-        add_search(&mut site, cache)?;
+    if let Some(bundle) = bundle {
+        site.files.extend(bundle?.files);
     }
     for (path, bytes) in assets {
         site.add(path.clone(), bytes.clone());
@@ -728,13 +747,6 @@ pub fn search_bundle(site: &FileMap, cache: &RenderCache) -> Result<FileMap, Err
         bundle.add(path, bytes);
     }
     Ok(bundle)
-}
-
-/// Adds the search bundle for `site`'s pages to it.
-fn add_search(site: &mut FileMap, cache: &RenderCache) -> Result<(), Error> {
-    let bundle = search_bundle(site, cache)?;
-    site.files.extend(bundle.files);
-    Ok(())
 }
 
 /// Lists every HTML page but the 404 page.
@@ -1369,29 +1381,33 @@ fn figure_fragment(
 /// `/figures/`, and for each figure its current page, its version page and the version's
 /// `data.csv`, `figure.svg`, `preview.png` and `option.json`. Versions are rendered in
 /// parallel and added in order.
-fn figure_pages(
-    report: &Report,
-    drawn: &[Drawn<'_>],
+/// Adds every figure version's pages and files but its static ones to `site`, and the list
+/// of figures; returns the faults, and what each version's static files are made from
+/// ([`static_files`]), in the report's order.
+fn figure_pages<'a>(
+    report: &'a Report,
+    drawn: &'a [Drawn<'a>],
     theme: &SiteTheme,
-    cache: &RenderCache,
     site: &mut FileMap,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Vec<StaticWork<'a>>) {
     use rayon::prelude::*;
     let mut errors = Vec::new();
     if report.figures.is_empty() {
-        return errors;
+        return (errors, Vec::new());
     }
-    let outputs: Vec<VersionOutput> = drawn
+    let outputs: Vec<VersionOutput<'a>> = drawn
         .par_iter()
-        .map(|drawn| version_output(report, theme, cache, drawn))
+        .map(|drawn| version_output(report, theme, drawn))
         .collect();
     let mut list = Vec::new();
     let mut withdrawn = Vec::new();
+    let mut work = Vec::with_capacity(outputs.len());
     for (shown, output) in report.figures.iter().zip(outputs) {
         for (path, bytes) in output.files {
             site.add(path, bytes);
         }
         errors.extend(output.errors);
+        work.push(output.work);
         let id = &shown.figure.spec.id;
         let latest_withdrawn = report.is_withdrawn(id) && shown.version == report.latest(id);
         match (shown.place.is_some(), latest_withdrawn) {
@@ -1412,24 +1428,36 @@ fn figure_pages(
         Ok(html) => site.add(urls::index(urls::figures()), html),
         Err(e) => errors.push(e),
     }
-    errors
+    (errors, work)
 }
 
-/// Everything one figure version adds to the site.
-struct VersionOutput {
+/// Everything one figure version adds to the site but its static files, and what they
+/// are made from.
+struct VersionOutput<'a> {
     files: Vec<(String, Vec<u8>)>,
     errors: Vec<Diagnostic>,
     view: FigureView,
+    work: StaticWork<'a>,
 }
 
-fn version_output(
+/// What one figure version's static files are made from: its chart drawn without a browser
+/// (the SVG, the preview card and the 2× PNG) and the bundle that holds the SVG with the
+/// version's data, metadata and citations.
+struct StaticWork<'a> {
+    drawn: &'a Drawn<'a>,
+    card: chart::preview::Card,
+    readme: String,
+    csv: Vec<u8>,
+    metadata: String,
+    citations: Vec<(&'static str, Vec<u8>)>,
+}
+
+fn version_output<'a>(
     report: &Report,
     theme: &SiteTheme,
-    cache: &RenderCache,
-    drawn: &Drawn<'_>,
-) -> VersionOutput {
+    drawn: &'a Drawn<'a>,
+) -> VersionOutput<'a> {
     let Drawn { shown, option, .. } = drawn;
-    let chapter = report.page_of(shown);
     let sources = figure_sources(report, &shown.figure);
     let mut view = drawn.view.clone();
     view.sources = sources.citations.join("; ");
@@ -1464,44 +1492,17 @@ fn version_output(
         )
     });
     let csv = shown.figure.table.to_csv();
-    match static_chart(cache, option, chart::size(&shown.figure).height, &card) {
-        Ok((svg, png, image)) => {
-            // The bundle: everything to reuse and cite this version offline.
-            let metadata = bundle_metadata(report, shown, &sources);
-            let readme = bundle_readme(report, shown, &view, &sources);
-            let mut bundled: Vec<(&str, &[u8])> = vec![
-                ("README.txt", readme.as_bytes()),
-                ("data.csv", &csv),
-                ("metadata.json", metadata.as_bytes()),
-                ("figure.svg", svg.as_bytes()),
-            ];
-            for (name, bytes) in &citations {
-                bundled.push((name.name(), bytes));
-            }
-            // Kept in the render cache: compressing it is most of what a figure costs
-            // once its drawing is kept.
-            let mut key: Vec<&[u8]> = vec![shown.published.as_bytes()];
-            for (name, bytes) in &bundled {
-                key.extend([name.as_bytes(), *bytes]);
-            }
-            match cache.kept("bundle", &key, || {
-                crate::bundle::zip(&bundled, &shown.published)
-            }) {
-                Ok(zip) => files.push((file(FigureFile::Bundle), zip)),
-                Err(e) => errors.push(Diagnostic::file("folio.lock", e)),
-            }
-            files.push((file(FigureFile::Svg), svg.into_bytes()));
-            files.push((file(FigureFile::Png), png));
-            files.push((file(FigureFile::Image), image));
-        }
-        Err(e) => {
-            let where_ = chapter.map_or_else(|| "folio.lock".into(), |c| c.file.path.clone());
-            errors.push(Diagnostic::file(
-                where_,
-                format!("cannot render figure {id:?} version {}: {e}", shown.version),
-            ));
-        }
-    }
+    let work = StaticWork {
+        drawn,
+        card,
+        readme: bundle_readme(report, shown, &view, &sources),
+        csv: csv.clone(),
+        metadata: bundle_metadata(report, shown, &sources),
+        citations: citations
+            .iter()
+            .map(|(name, bytes)| (name.name(), bytes.clone()))
+            .collect(),
+    };
     files.push((file(FigureFile::Csv), csv));
     for (name, bytes) in citations {
         files.push((file(name), bytes));
@@ -1567,7 +1568,62 @@ fn version_output(
         files,
         errors,
         view,
+        work,
     }
+}
+
+/// A figure version's static files: its static SVG, preview card and 2× PNG (from the
+/// render cache or drawn afresh), and its bundle (`figure.zip`: everything to reuse and
+/// cite the version offline); with the faults, each naming the chapter that shows the
+/// figure, or folio.lock.
+fn static_files(
+    report: &Report,
+    cache: &RenderCache,
+    work: &StaticWork<'_>,
+) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    let Drawn { shown, option, .. } = work.drawn;
+    let id = &shown.figure.spec.id;
+    let file = |name| urls::figure_file(id, shown.version, name);
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    match static_chart(cache, option, chart::size(&shown.figure).height, &work.card) {
+        Ok((svg, png, image)) => {
+            let mut bundled: Vec<(&str, &[u8])> = vec![
+                ("README.txt", work.readme.as_bytes()),
+                ("data.csv", &work.csv),
+                ("metadata.json", work.metadata.as_bytes()),
+                ("figure.svg", svg.as_bytes()),
+            ];
+            for (name, bytes) in &work.citations {
+                bundled.push((name, bytes));
+            }
+            // Kept in the render cache: compressing it is most of what a figure costs
+            // once its drawing is kept.
+            let mut key: Vec<&[u8]> = vec![shown.published.as_bytes()];
+            for (name, bytes) in &bundled {
+                key.extend([name.as_bytes(), *bytes]);
+            }
+            match cache.kept("bundle", &key, || {
+                crate::bundle::zip(&bundled, &shown.published)
+            }) {
+                Ok(zip) => files.push((file(FigureFile::Bundle), zip)),
+                Err(e) => errors.push(Diagnostic::file("folio.lock", e)),
+            }
+            files.push((file(FigureFile::Svg), svg.into_bytes()));
+            files.push((file(FigureFile::Png), png));
+            files.push((file(FigureFile::Image), image));
+        }
+        Err(e) => {
+            let where_ = report
+                .page_of(shown)
+                .map_or_else(|| "folio.lock".into(), |c| c.file.path.clone());
+            errors.push(Diagnostic::file(
+                where_,
+                format!("cannot render figure {id:?} version {}: {e}", shown.version),
+            ));
+        }
+    }
+    (files, errors)
 }
 
 /// A figure's sources (`source_column`) as a page of their own cites them: one narrative
