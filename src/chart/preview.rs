@@ -165,54 +165,115 @@ fn ellipsis(text: &str, px: f32, bold: bool, width: f32) -> String {
 /// The card as SVG: the chart's SVG, drawn `chart_height` pixels tall at [`WIDTH`], scaled
 /// into the room between the card's header and footer.
 pub fn card_svg(chart: &str, chart_height: u32, card: &Card) -> String {
-    let escape = crate::html::escape;
-    let inner = WIDTH as f32 - 2.0 * MARGIN;
     let chart = chart
         .trim_start()
         .strip_prefix("<?xml")
         .and_then(|rest| rest.split_once("?>"))
         .map_or(chart, |(_, rest)| rest);
-    let mut svg = format!(
+    let (header, footer) = frame(card);
+    // The chart's own `<svg>` (`width` by `chart_height`) clips it to its box; a second clip
+    // of the same box here, resvg's default for a nested `<svg>`, drew the chart through a
+    // mask for nothing.
+    format!(
+        r#"{header}<svg x="0" y="{HEADER}" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {chart_height}" overflow="visible">{chart}</svg>{footer}"#
+    )
+}
+
+/// The card's SVG around its chart: from the `<svg>` tag to the title, and from the
+/// source line to the end.
+fn frame(card: &Card) -> (String, String) {
+    let escape = crate::html::escape;
+    let inner = WIDTH as f32 - 2.0 * MARGIN;
+    let mut header = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{CARD_HEIGHT}" viewBox="0 0 {WIDTH} {CARD_HEIGHT}"><rect width="100%" height="100%" fill="#ffffff"/><text x="{MARGIN}" y="28" style="font-family:sans-serif;font-size:13px;fill:#555555">{}</text>"##,
         escape(&ellipsis(&card.label, 13.0, false, inner))
     );
     for (i, line) in wrap(&card.title, 20.0, true, inner, 2).iter().enumerate() {
-        svg.push_str(&format!(
+        header.push_str(&format!(
             r##"<text x="{MARGIN}" y="{}" style="font-family:sans-serif;font-size:20px;font-weight:bold;fill:#111111">{}</text>"##,
             54 + 26 * i,
             escape(line)
         ));
     }
-    // The chart's own `<svg>` (`width` by `chart_height`) clips it to its box; a second clip
-    // of the same box here, resvg's default for a nested `<svg>`, drew the chart through a
-    // mask for nothing.
-    svg.push_str(&format!(
-        r#"<svg x="0" y="{HEADER}" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {chart_height}" overflow="visible">{chart}</svg>"#
-    ));
-    let footer = match (card.source.is_empty(), card.report.is_empty()) {
+    let words = match (card.source.is_empty(), card.report.is_empty()) {
         (false, false) => format!("{} · {}", card.source, card.report),
         (false, true) => card.source.clone(),
         (true, _) => card.report.clone(),
     };
-    svg.push_str(&format!(
+    let footer = format!(
         r##"<text x="{MARGIN}" y="{}" style="font-family:sans-serif;font-size:12px;fill:#555555">{}</text></svg>"##,
         HEADER + HEIGHT + 22,
-        escape(&ellipsis(&footer, 12.0, false, inner))
-    ));
-    svg
+        escape(&ellipsis(&words, 12.0, false, inner))
+    );
+    (header, footer)
 }
 
-/// PNGs already made in this process, by the SHA-256 of their SVG (the dev server rebuilds
-/// often).
-static RENDERED: Memo<Vec<u8>> = Memo::new();
-
-/// Rasterises an SVG to a PNG of the SVG's own size (rounded up to whole pixels).
-pub fn png(svg: &str) -> Result<Vec<u8>, String> {
-    RENDERED.get_or_try(Sha256::digest(svg.as_bytes()).into(), || rasterise(svg))
+/// A chart's two PNGs, from one reading of its SVG (`chart_height` pixels tall at
+/// [`WIDTH`]): its card (`preview.png`, laid out as [`card_svg`] lays it out: the chart
+/// scaled to fit the room between header and footer, centred, cut to its own box) and its
+/// image at twice its size (`figure.png`). Reading the SVG once, and copying the chart into
+/// the card where resvg drew the card's nested `<svg>` through a clipping mask, takes
+/// about a third off the card.
+pub fn pngs(chart: &str, chart_height: u32, card: &Card) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let mut key = Sha256::new();
+    let height = chart_height.to_le_bytes();
+    for part in [
+        chart.as_bytes(),
+        &height,
+        card.label.as_bytes(),
+        card.title.as_bytes(),
+        card.source.as_bytes(),
+        card.report.as_bytes(),
+    ] {
+        key.update((part.len() as u64).to_le_bytes());
+        key.update(part);
+    }
+    RENDERED.get_or_try(key.finalize().into(), || {
+        draw_pngs(chart, chart_height, card)
+    })
 }
 
-fn rasterise(svg: &str) -> Result<Vec<u8>, String> {
-    scaled(svg, 1.0)
+/// The PNGs already made in this process, by the SHA-256 of what they are made from (the
+/// dev server rebuilds often, also without the render cache).
+static RENDERED: Memo<(Vec<u8>, Vec<u8>)> = Memo::new();
+
+fn draw_pngs(chart: &str, chart_height: u32, card: &Card) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let tree =
+        usvg::Tree::from_str(chart, &OPTIONS).map_err(|e| format!("cannot read the SVG: {e}"))?;
+    let image = encode(&draw(&tree, 2.0)?).map_err(|e| format!("cannot encode the image: {e}"))?;
+    let (header, footer) = frame(card);
+    let words = usvg::Tree::from_str(&format!("{header}{footer}"), &OPTIONS)
+        .map_err(|e| format!("cannot read the card: {e}"))?;
+    let mut pixmap = draw(&words, 1.0)?;
+    // The chart's box, scaled to fit the room (`preserveAspectRatio`'s default: uniform,
+    // centred), drawn apart so that it is cut to its box, then copied in.
+    let scale = (HEIGHT as f32 / chart_height.max(1) as f32).min(1.0);
+    let boxed = (
+        (WIDTH as f32 * scale).round() as u32,
+        (chart_height as f32 * scale).round() as u32,
+    );
+    let mut room = tiny_skia::Pixmap::new(boxed.0.max(1), boxed.1.max(1))
+        .ok_or("cannot allocate the image")?;
+    room.fill(tiny_skia::Color::WHITE);
+    let size = tree.size();
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(
+            boxed.0 as f32 / size.width(),
+            boxed.1 as f32 / size.height(),
+        ),
+        &mut room.as_mut(),
+    );
+    pixmap.draw_pixmap(
+        ((WIDTH - boxed.0) / 2) as i32,
+        (HEADER + HEIGHT.saturating_sub(boxed.1) / 2) as i32,
+        room.as_ref(),
+        &tiny_skia::PixmapPaint::default(),
+        tiny_skia::Transform::identity(),
+        None,
+    );
+    let card = encode(&pixmap).map_err(|e| format!("cannot encode the image: {e}"))?;
+    Ok((card, image))
 }
 
 /// Rasterises an SVG at `scale` times its own size (`figure.png` is 2×: sharp on
@@ -220,6 +281,11 @@ fn rasterise(svg: &str) -> Result<Vec<u8>, String> {
 pub fn scaled(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
     let tree =
         usvg::Tree::from_str(svg, &OPTIONS).map_err(|e| format!("cannot read the SVG: {e}"))?;
+    encode(&draw(&tree, scale)?).map_err(|e| format!("cannot encode the image: {e}"))
+}
+
+/// `tree` drawn at `scale` times its own size (rounded up to whole pixels) on white.
+fn draw(tree: &usvg::Tree, scale: f32) -> Result<tiny_skia::Pixmap, String> {
     let size = tree
         .size()
         .to_int_size()
@@ -229,11 +295,11 @@ pub fn scaled(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
         tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("cannot allocate the image")?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
-        &tree,
+        tree,
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    encode(&pixmap).map_err(|e| format!("cannot encode the image: {e}"))
+    Ok(pixmap)
 }
 
 /// Encodes an opaque pixmap as an 8-bit RGB PNG with fast compression: a third of the time
@@ -283,14 +349,92 @@ mod tests {
         assert_eq!(super::text_width("中", 12.0), 12.0);
     }
 
+    fn card() -> super::Card {
+        super::Card {
+            label: "Version 2, published 2026-11-29".into(),
+            title: "Share of downloads of new open models, by developer country".into(),
+            source: "Source: Longpre et al. & Hugging Face".into(),
+            report: "The Open-Model Shift".into(),
+        }
+    }
+
+    /// A PNG's size and its pixels, as RGB.
+    fn decode(png: &[u8]) -> (u32, u32, Vec<u8>) {
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+            .read_info()
+            .unwrap();
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut pixels).unwrap();
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        (info.width, info.height, pixels)
+    }
+
     #[test]
     fn rasterises_text_the_same_way_every_time() {
         let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="720" height="420"><text x="10" y="50" style="font-family:sans-serif;font-size:24px">Figure</text></svg>"#;
-        let a = super::png(svg).unwrap();
-        assert!(a.starts_with(b"\x89PNG"));
-        // A fresh decode and render gives the same bytes as the cached one.
+        let a = super::pngs(svg, 420, &card()).unwrap();
+        assert!(a.0.starts_with(b"\x89PNG") && a.1.starts_with(b"\x89PNG"));
+        // A fresh decode and render gives the same bytes as the kept one.
         super::RENDERED.clear();
-        assert_eq!(super::png(svg).unwrap(), a);
+        assert_eq!(super::pngs(svg, 420, &card()).unwrap(), a);
+        assert_eq!(super::scaled(svg, 2.0).unwrap(), a.1);
+    }
+
+    #[test]
+    fn a_card_holds_its_chart_scaled_into_its_room_and_cut_to_its_box() {
+        // A chart all red, with a green band that it draws above its own box.
+        let chart = |height: u32| {
+            format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="720" height="{height}"><rect width="720" height="{height}" fill="#ff0000"/><rect y="-60" width="720" height="50" fill="#00ff00"/></svg>"##
+            )
+        };
+        let pixel = |(width, _, pixels): &(u32, u32, Vec<u8>), x: u32, y: u32| {
+            let at = ((y * width + x) * 3) as usize;
+            [pixels[at], pixels[at + 1], pixels[at + 2]]
+        };
+        const RED: [u8; 3] = [255, 0, 0];
+        const WHITE: [u8; 3] = [255, 255, 255];
+        let (header, room) = (super::HEADER, super::HEIGHT);
+        // As tall as the room: it fills it, edge to edge.
+        let (png, image) = super::pngs(&chart(420), 420, &card()).unwrap();
+        let card_pixels = decode(&png);
+        assert_eq!(
+            (card_pixels.0, card_pixels.1),
+            (super::WIDTH, super::CARD_HEIGHT)
+        );
+        for (x, y) in [
+            (0, header),
+            (719, header),
+            (360, header + room / 2),
+            (0, header + room - 1),
+        ] {
+            assert_eq!(pixel(&card_pixels, x, y), RED, "({x}, {y})");
+        }
+        // Nothing it draws outside its box reaches the header; the footer's margin is white.
+        for y in header - 60..header {
+            assert_eq!(pixel(&card_pixels, 700, y), WHITE, "y = {y}");
+        }
+        assert_eq!(pixel(&card_pixels, 700, header + room + 2), WHITE);
+        // figure.png is the chart at twice its size, alone.
+        let image = decode(&image);
+        assert_eq!((image.0, image.1), (1440, 840));
+        assert_eq!(pixel(&image, 0, 0), RED);
+        // Twice as tall as the room: drawn at half its size, centred across the card.
+        let (png, _) = super::pngs(&chart(840), 840, &card()).unwrap();
+        let tall = decode(&png);
+        assert_eq!(pixel(&tall, 360, header + room / 2), RED);
+        // 360 px wide: from x = 180 to 540.
+        assert_eq!(pixel(&tall, 177, header + room / 2), WHITE);
+        assert_eq!(pixel(&tall, 542, header + room / 2), WHITE);
+        assert_eq!(pixel(&tall, 182, header + room / 2), RED);
+        assert_eq!(pixel(&tall, 537, header + room / 2), RED);
+        // Half as tall: at its own size, centred in the room's height.
+        let (png, _) = super::pngs(&chart(210), 210, &card()).unwrap();
+        let short = decode(&png);
+        assert_eq!(pixel(&short, 360, header + 105 - 2), WHITE);
+        assert_eq!(pixel(&short, 360, header + 105 + 2), RED);
+        assert_eq!(pixel(&short, 360, header + 315 - 2), RED);
+        assert_eq!(pixel(&short, 360, header + 315 + 2), WHITE);
     }
 
     #[test]
@@ -301,10 +445,10 @@ mod tests {
             )
         };
         // Drawn as empty boxes, two names of as many characters would give the same picture.
-        let deepseek = super::png(&svg("深度求索")).unwrap();
-        let moonshot = super::png(&svg("月之暗面")).unwrap();
+        let deepseek = super::scaled(&svg("深度求索"), 1.0).unwrap();
+        let moonshot = super::scaled(&svg("月之暗面"), 1.0).unwrap();
         assert_ne!(deepseek, moonshot);
-        let blank = super::png(&svg("")).unwrap();
+        let blank = super::scaled(&svg(""), 1.0).unwrap();
         assert_ne!(deepseek, blank);
         for c in "深度求索月之暗面通义千问智谱，。「」ＡＢ".chars() {
             assert!(super::has_glyph(c), "{c}");
@@ -314,12 +458,7 @@ mod tests {
 
     #[test]
     fn a_card_names_its_figure_source_and_report() {
-        let card = super::Card {
-            label: "Version 2, published 2026-11-29".into(),
-            title: "Share of downloads of new open models, by developer country".into(),
-            source: "Source: Longpre et al. & Hugging Face".into(),
-            report: "The Open-Model Shift".into(),
-        };
+        let card = card();
         let chart = r#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="720" height="420"></svg>"#;
         let svg = super::card_svg(chart, 420, &card);
         for text in [
@@ -332,7 +471,7 @@ mod tests {
             assert!(svg.contains(text), "{text} in {svg}");
         }
         assert!(!svg.contains("<?xml"));
-        let png = super::png(&svg).unwrap();
+        let (png, _) = super::pngs(chart, 420, &card).unwrap();
         // The PNG's size, from its header: what the pages' og:image tags say.
         let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
         assert_eq!((size(16), size(20)), (super::WIDTH, super::CARD_HEIGHT));

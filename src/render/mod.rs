@@ -1672,8 +1672,7 @@ fn static_chart(
     .to_string();
     cache.static_chart(&key, || {
         let svg = chart::svg::render(&option, chart::WIDTH, height)?;
-        let png = chart::preview::png(&chart::preview::card_svg(&svg, height, card))?;
-        let image = chart::preview::scaled(&svg, 2.0)?;
+        let (png, image) = chart::preview::pngs(&svg, height, card)?;
         Ok((svg, png, image))
     })
 }
