@@ -52,8 +52,8 @@ static SALT: LazyLock<[u8; 32]> = LazyLock::new(|| {
         hasher.update(script.as_bytes());
     }
     hasher.update(crate::chart::DENSE_POINTS.to_le_bytes());
-    // The card's layout, by what it makes of a sample: a moved title or a new size gives
-    // every entry a new key.
+    // The card's layout, by the SVG it makes of a sample (`pngs` draws that layout, a test
+    // checks): a moved title or a new size gives every entry a new key.
     let sample = crate::chart::preview::Card {
         label: "Version 1, published 2025-11-27".into(),
         title: "A title long enough to wrap onto a second line of the card, as titles do".into(),

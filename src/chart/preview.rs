@@ -3,7 +3,7 @@
 //! Our World in Data's and Datawrapper's image exports are, rasterised by resvg.
 //!
 //! In: the chart's SVG and the card's words. Out: a PNG of [`WIDTH`] x [`CARD_HEIGHT`] pixels
-//! on white. Text is set in DejaVu Sans, and Chinese, Japanese kana and full-width forms in
+//! on white, and beside it the chart alone at twice its size (`figure.png`). Text is set in DejaVu Sans, and Chinese, Japanese kana and full-width forms in
 //! a subset of Noto Sans CJK SC (`vendor/fonts/`, 783 KB, SIL OFL 1.1), both compiled into
 //! folio, never a system font, so the same SVG gives the same PNG bytes on every machine.
 
@@ -163,7 +163,9 @@ fn ellipsis(text: &str, px: f32, bold: bool, width: f32) -> String {
 }
 
 /// The card as SVG: the chart's SVG, drawn `chart_height` pixels tall at [`WIDTH`], scaled
-/// into the room between the card's header and footer.
+/// into the room between the card's header and footer. [`pngs`] draws the same card without
+/// reading the chart a second time; this is its layout's reference (the render cache's key
+/// hashes a sample, and a test compares the two).
 pub fn card_svg(chart: &str, chart_height: u32, card: &Card) -> String {
     let chart = chart
         .trim_start()
@@ -209,11 +211,12 @@ fn frame(card: &Card) -> (String, String) {
 }
 
 /// A chart's two PNGs, from one reading of its SVG (`chart_height` pixels tall at
-/// [`WIDTH`]): its card (`preview.png`, laid out as [`card_svg`] lays it out: the chart
-/// scaled to fit the room between header and footer, centred, cut to its own box) and its
-/// image at twice its size (`figure.png`). Reading the SVG once, and copying the chart into
-/// the card where resvg drew the card's nested `<svg>` through a clipping mask, takes
-/// about a third off the card.
+/// [`WIDTH`]): its card (`preview.png`, [`WIDTH`] x [`CARD_HEIGHT`], laid out as
+/// [`card_svg`] lays it out: the chart scaled to fit the room between header and footer,
+/// centred, cut to its own box; the same pixels where the chart fills the room's width) and
+/// its image at twice its size (`figure.png`). Reading the SVG once, and copying the chart
+/// into the card where resvg drew the card's nested `<svg>` through a clipping mask, takes
+/// about a fifth off the two. Errors: an SVG that cannot be read, an image too large.
 pub fn pngs(chart: &str, chart_height: u32, card: &Card) -> Result<(Vec<u8>, Vec<u8>), String> {
     let mut key = Sha256::new();
     let height = chart_height.to_le_bytes();
@@ -237,6 +240,7 @@ pub fn pngs(chart: &str, chart_height: u32, card: &Card) -> Result<(Vec<u8>, Vec
 /// dev server rebuilds often, also without the render cache).
 static RENDERED: Memo<(Vec<u8>, Vec<u8>)> = Memo::new();
 
+/// [`pngs`], made afresh.
 fn draw_pngs(chart: &str, chart_height: u32, card: &Card) -> Result<(Vec<u8>, Vec<u8>), String> {
     let tree =
         usvg::Tree::from_str(chart, &OPTIONS).map_err(|e| format!("cannot read the SVG: {e}"))?;
@@ -245,28 +249,28 @@ fn draw_pngs(chart: &str, chart_height: u32, card: &Card) -> Result<(Vec<u8>, Ve
     let words = usvg::Tree::from_str(&format!("{header}{footer}"), &OPTIONS)
         .map_err(|e| format!("cannot read the card: {e}"))?;
     let mut pixmap = draw(&words, 1.0)?;
-    // The chart's box, scaled to fit the room (`preserveAspectRatio`'s default: uniform,
-    // centred), drawn apart so that it is cut to its box, then copied in.
+    // The chart's box (`WIDTH` by `chart_height`) fitted into the room as a nested `<svg>`
+    // with that `viewBox` fits it (`preserveAspectRatio`'s default: one scale, centred).
+    // It is drawn into a pixmap of its own, which cuts it to its box, at the fraction of a
+    // pixel where the box starts, and copied in at the whole pixel.
     let scale = (HEIGHT as f32 / chart_height.max(1) as f32).min(1.0);
-    let boxed = (
-        (WIDTH as f32 * scale).round() as u32,
-        (chart_height as f32 * scale).round() as u32,
-    );
-    let mut room = tiny_skia::Pixmap::new(boxed.0.max(1), boxed.1.max(1))
-        .ok_or("cannot allocate the image")?;
+    let (width, height) = (WIDTH as f32 * scale, chart_height as f32 * scale);
+    let (x, y) = ((WIDTH as f32 - width) / 2.0, (HEIGHT as f32 - height) / 2.0);
+    let (fx, fy) = (x.fract(), y.fract());
+    let mut room = tiny_skia::Pixmap::new(
+        ((fx + width).ceil() as u32).max(1),
+        ((fy + height).ceil() as u32).max(1),
+    )
+    .ok_or("cannot allocate the image")?;
     room.fill(tiny_skia::Color::WHITE);
-    let size = tree.size();
     resvg::render(
         &tree,
-        tiny_skia::Transform::from_scale(
-            boxed.0 as f32 / size.width(),
-            boxed.1 as f32 / size.height(),
-        ),
+        tiny_skia::Transform::from_row(scale, 0.0, 0.0, scale, fx, fy),
         &mut room.as_mut(),
     );
     pixmap.draw_pixmap(
-        ((WIDTH - boxed.0) / 2) as i32,
-        (HEADER + HEIGHT.saturating_sub(boxed.1) / 2) as i32,
+        x.trunc() as i32,
+        (HEADER as f32 + y.trunc()) as i32,
         room.as_ref(),
         &tiny_skia::PixmapPaint::default(),
         tiny_skia::Transform::identity(),
@@ -379,6 +383,20 @@ mod tests {
         super::RENDERED.clear();
         assert_eq!(super::pngs(svg, 420, &card()).unwrap(), a);
         assert_eq!(super::scaled(svg, 2.0).unwrap(), a.1);
+    }
+
+    #[test]
+    fn a_card_is_the_card_svg_drawn() {
+        // A chart with text, a line and a filled shape, as tall as the room and shorter.
+        for height in [420, 380] {
+            let chart = format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="720" height="{height}" viewBox="0 0 720 {height}"><rect width="720" height="{height}" fill="#ffffff"/><path d="M40 300L200 120L680 60" stroke="#0072B2" stroke-width="2" fill="none"/><rect x="300" y="200" width="90" height="80" fill="#D55E00"/><text x="40" y="{}" style="font-family:sans-serif;font-size:12px">2025</text></svg>"##,
+                height - 10
+            );
+            let (png, _) = super::pngs(&chart, height, &card()).unwrap();
+            let reference = super::scaled(&super::card_svg(&chart, height, &card()), 1.0).unwrap();
+            assert!(png == reference, "the card of a chart {height} px tall");
+        }
     }
 
     #[test]

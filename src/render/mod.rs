@@ -303,18 +303,30 @@ pub fn render(
         Ok(html) => site.add("404.html", html),
         Err(e) => errors.push(e),
     }
-    // The search index is made by Pagefind on one thread; the figures' static files are
-    // drawn meanwhile on the others. Neither needs the other: the indexed pages link to
-    // the static files but do not hold them.
-    let (bundle, statics) = rayon::join(
-        || (search && errors.is_empty()).then(|| search_bundle(&site, cache)),
-        || {
-            statics
-                .par_iter()
-                .map(|work| static_files(report, cache, work))
-                .collect::<Vec<_>>()
-        },
-    );
+    // The search index is made by Pagefind, which reads one page at a time, on a thread of
+    // its own, outside rayon's pool (Pagefind blocks on a runtime of its own, and uses
+    // rayon inside it); the figures' static files are drawn meanwhile on the pool. Neither
+    // needs the other: the indexed pages link to the static files but do not hold them. A
+    // figure that cannot be drawn fails the build only once both are done, and the index
+    // made meanwhile is dropped (it is kept in the render cache for the next build).
+    let (bundle, statics) = std::thread::scope(|scope| {
+        let site = &site;
+        let bundle =
+            (search && errors.is_empty()).then(|| scope.spawn(move || search_bundle(site, cache)));
+        let statics: Vec<_> = statics
+            .into_par_iter()
+            .map(|work| static_files(report, cache, work))
+            .collect();
+        let bundle = bundle.map(|indexer| {
+            indexer.join().unwrap_or_else(|_| {
+                Err(Error::from(vec![Diagnostic::file(
+                    "public/pagefind",
+                    "the search indexer stopped unexpectedly",
+                )]))
+            })
+        });
+        (bundle, statics)
+    });
     for (files, faults) in statics {
         for (path, bytes) in files {
             site.add(path, bytes);
@@ -1378,12 +1390,10 @@ fn figure_fragment(
     theme.render_page("figure.html", &serde_json::json!({ "figure": view }))
 }
 
-/// `/figures/`, and for each figure its current page, its version page and the version's
-/// `data.csv`, `figure.svg`, `preview.png` and `option.json`. Versions are rendered in
-/// parallel and added in order.
-/// Adds every figure version's pages and files but its static ones to `site`, and the list
-/// of figures; returns the faults, and what each version's static files are made from
-/// ([`static_files`]), in the report's order.
+/// Adds `/figures/` to `site`, and for each figure version its page (and the figure's
+/// current page), its embed pages and its `option.json`; returns the faults, and what each
+/// version's other files are made from ([`static_files`]), in the report's order.
+/// Versions are rendered in parallel and added in order.
 fn figure_pages<'a>(
     report: &'a Report,
     drawn: &'a [Drawn<'a>],
@@ -1431,8 +1441,7 @@ fn figure_pages<'a>(
     (errors, work)
 }
 
-/// Everything one figure version adds to the site but its static files, and what they
-/// are made from.
+/// One figure version's pages and `option.json`, and what its other files are made from.
 struct VersionOutput<'a> {
     files: Vec<(String, Vec<u8>)>,
     errors: Vec<Diagnostic>,
@@ -1440,16 +1449,16 @@ struct VersionOutput<'a> {
     work: StaticWork<'a>,
 }
 
-/// What one figure version's static files are made from: its chart drawn without a browser
-/// (the SVG, the preview card and the 2× PNG) and the bundle that holds the SVG with the
-/// version's data, metadata and citations.
+/// What one figure version's files but its pages are made from: its chart drawn without a
+/// browser (the SVG, the preview card and the 2× PNG), its data and citations, and the
+/// bundle that holds them with its README and metadata.
 struct StaticWork<'a> {
     drawn: &'a Drawn<'a>,
     card: chart::preview::Card,
     readme: String,
     csv: Vec<u8>,
     metadata: String,
-    citations: Vec<(&'static str, Vec<u8>)>,
+    citations: [(FigureFile, Vec<u8>); 3],
 }
 
 fn version_output<'a>(
@@ -1491,22 +1500,14 @@ fn version_output<'a>(
             crate::cite::figure(&report.config, &cited, format).into_bytes(),
         )
     });
-    let csv = shown.figure.table.to_csv();
     let work = StaticWork {
         drawn,
         card,
         readme: bundle_readme(report, shown, &view, &sources),
-        csv: csv.clone(),
+        csv: shown.figure.table.to_csv(),
         metadata: bundle_metadata(report, shown, &sources),
-        citations: citations
-            .iter()
-            .map(|(name, bytes)| (name.name(), bytes.clone()))
-            .collect(),
+        citations,
     };
-    files.push((file(FigureFile::Csv), csv));
-    for (name, bytes) in citations {
-        files.push((file(name), bytes));
-    }
     files.push((
         file(FigureFile::Option),
         (serde_json::to_string_pretty(option).expect("JSON serialises") + "\n").into(),
@@ -1572,14 +1573,14 @@ fn version_output<'a>(
     }
 }
 
-/// A figure version's static files: its static SVG, preview card and 2× PNG (from the
-/// render cache or drawn afresh), and its bundle (`figure.zip`: everything to reuse and
-/// cite the version offline); with the faults, each naming the chapter that shows the
-/// figure, or folio.lock.
+/// A figure version's files but its pages: its static SVG, preview card and 2× PNG (from
+/// the render cache or drawn afresh), `data.csv`, its citation files, and its bundle
+/// (`figure.zip`: everything to reuse and cite the version offline); with the faults, each
+/// naming the chapter that shows the figure, or folio.lock.
 fn static_files(
     report: &Report,
     cache: &RenderCache,
-    work: &StaticWork<'_>,
+    work: StaticWork<'_>,
 ) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
     let Drawn { shown, option, .. } = work.drawn;
     let id = &shown.figure.spec.id;
@@ -1595,7 +1596,7 @@ fn static_files(
                 ("figure.svg", svg.as_bytes()),
             ];
             for (name, bytes) in &work.citations {
-                bundled.push((name, bytes));
+                bundled.push((name.name(), bytes));
             }
             // Kept in the render cache: compressing it is most of what a figure costs
             // once its drawing is kept.
@@ -1622,6 +1623,10 @@ fn static_files(
                 format!("cannot render figure {id:?} version {}: {e}", shown.version),
             ));
         }
+    }
+    files.push((file(FigureFile::Csv), work.csv));
+    for (name, bytes) in work.citations {
+        files.push((file(name), bytes));
     }
     (files, errors)
 }
