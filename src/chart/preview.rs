@@ -3,9 +3,10 @@
 //! Our World in Data's and Datawrapper's image exports are, rasterised by resvg.
 //!
 //! In: the chart's SVG and the card's words. Out: a PNG of [`WIDTH`] x [`CARD_HEIGHT`] pixels
-//! on white, and beside it the chart alone at twice its size (`figure.png`). Text is set in DejaVu Sans, and Chinese, Japanese kana and full-width forms in
-//! a subset of Noto Sans CJK SC (`vendor/fonts/`, 783 KB, SIL OFL 1.1), both compiled into
-//! folio, never a system font, so the same SVG gives the same PNG bytes on every machine.
+//! on white, and beside it the chart alone at twice its size (`figure.png`). Text is set in
+//! DejaVu Sans, and Chinese, Japanese kana and full-width forms in a subset of Noto Sans CJK
+//! SC (`vendor/fonts/`, 783 KB, SIL OFL 1.1), both compiled into folio, never a system font,
+//! so the same SVG gives the same PNG bytes on every machine.
 
 use std::sync::{Arc, LazyLock};
 
@@ -311,8 +312,8 @@ fn draw(tree: &usvg::Tree, scale: f32) -> Result<tiny_skia::Pixmap, String> {
 fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     // The pixmap was filled white before drawing, so every pixel is opaque and its
     // premultiplied colour is its colour.
-    // Copied into a buffer of its final size: `flat_map(..).collect()` grew
-    // its vector byte by byte, a sixth of the encoding's time.
+    // Copied into a buffer of its final size: `flat_map(..).collect()` grew its vector
+    // byte by byte, a sixth of the encoding's time.
     let mut rgb = vec![0; pixmap.data().len() / 4 * 3];
     for (out, pixel) in rgb.chunks_exact_mut(3).zip(pixmap.data().chunks_exact(4)) {
         out.copy_from_slice(&pixel[..3]);
