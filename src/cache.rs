@@ -212,17 +212,7 @@ const KEY_GROUP: usize = 256;
 /// it, so two lists of parts share a key only if SHA-256 collides.
 fn key(kind: &str, parts: &[&[u8]]) -> String {
     use rayon::prelude::*;
-    let digests: Vec<[u8; 32]> = parts
-        .par_chunks(KEY_GROUP)
-        .map(|group| {
-            let mut hasher = Sha256::new();
-            for part in group {
-                hasher.update((part.len() as u64).to_le_bytes());
-                hasher.update(part);
-            }
-            hasher.finalize().into()
-        })
-        .collect();
+    let digests: Vec<[u8; 32]> = parts.par_chunks(KEY_GROUP).map(crate::memo::key).collect();
     let mut hasher = Sha256::new();
     hasher.update(*SALT);
     hasher.update((kind.len() as u64).to_le_bytes());

@@ -5,6 +5,20 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+use sha2::{Digest, Sha256};
+
+/// The SHA-256 of `parts`, each preceded by its length in bytes (a little-endian `u64`), so
+/// that no two lists of parts hash alike unless SHA-256 collides (`["ab", "c"]` is not
+/// `["a", "bc"]`): a key for a [`Memo`], and for a group of a render cache key.
+pub fn key(parts: &[&[u8]]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.finalize().into()
+}
+
 /// A map from input hashes to results made from them.
 pub struct Memo<T>(Mutex<BTreeMap<[u8; 32], T>>);
 
@@ -47,6 +61,13 @@ impl<T: Clone> Memo<T> {
 #[cfg(test)]
 mod tests {
     use super::Memo;
+
+    #[test]
+    fn a_key_tells_where_its_parts_split() {
+        assert_ne!(super::key(&[b"ab", b"c"]), super::key(&[b"a", b"bc"]));
+        assert_ne!(super::key(&[b"abc"]), super::key(&[b"abc", b""]));
+        assert_eq!(super::key(&[b"ab", b"c"]), super::key(&[b"ab", b"c"]));
+    }
 
     #[test]
     fn keeps_what_succeeded_and_only_that() {

@@ -11,7 +11,6 @@
 use std::sync::{Arc, LazyLock};
 
 use resvg::{tiny_skia, usvg};
-use sha2::{Digest, Sha256};
 
 use crate::memo::Memo;
 
@@ -215,26 +214,20 @@ fn frame(card: &Card) -> (String, String) {
 /// [`WIDTH`]): its card (`preview.png`, [`WIDTH`] x [`CARD_HEIGHT`], laid out as
 /// [`card_svg`] lays it out: the chart scaled to fit the room between header and footer,
 /// centred, cut to its own box; the same pixels where the chart fills the room's width) and
-/// its image at twice its size (`figure.png`). Reading the SVG once, and copying the chart
-/// into the card where resvg drew the card's nested `<svg>` through a clipping mask, takes
-/// about a fifth off the two. Errors: an SVG that cannot be read, an image too large.
+/// its image at twice its size (`figure.png`: sharp on high-density screens and in
+/// slides). Reading the SVG once, and copying the chart into the card where resvg drew the
+/// card's nested `<svg>` through a clipping mask, takes about a fifth off the two. Errors:
+/// an SVG that cannot be read, an image too large.
 pub fn pngs(chart: &str, chart_height: u32, card: &Card) -> Result<(Vec<u8>, Vec<u8>), String> {
-    let mut key = Sha256::new();
-    let height = chart_height.to_le_bytes();
-    for part in [
+    let key = crate::memo::key(&[
         chart.as_bytes(),
-        &height,
+        &chart_height.to_le_bytes(),
         card.label.as_bytes(),
         card.title.as_bytes(),
         card.source.as_bytes(),
         card.report.as_bytes(),
-    ] {
-        key.update((part.len() as u64).to_le_bytes());
-        key.update(part);
-    }
-    RENDERED.get_or_try(key.finalize().into(), || {
-        draw_pngs(chart, chart_height, card)
-    })
+    ]);
+    RENDERED.get_or_try(key, || draw_pngs(chart, chart_height, card))
 }
 
 /// The PNGs already made in this process, by the SHA-256 of what they are made from (the
@@ -281,14 +274,6 @@ fn draw_pngs(chart: &str, chart_height: u32, card: &Card) -> Result<(Vec<u8>, Ve
     Ok((card, image))
 }
 
-/// Rasterises an SVG at `scale` times its own size (`figure.png` is 2×: sharp on
-/// high-density screens and in slides), with the fonts of the previews, on white.
-pub fn scaled(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
-    let tree =
-        usvg::Tree::from_str(svg, &OPTIONS).map_err(|e| format!("cannot read the SVG: {e}"))?;
-    encode(&draw(&tree, scale)?).map_err(|e| format!("cannot encode the image: {e}"))
-}
-
 /// `tree` drawn at `scale` times its own size (rounded up to whole pixels) on white.
 fn draw(tree: &usvg::Tree, scale: f32) -> Result<tiny_skia::Pixmap, String> {
     let size = tree
@@ -331,6 +316,13 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
 
 #[cfg(test)]
 mod tests {
+    /// An SVG drawn at `scale` times its own size, with the fonts of the previews, on
+    /// white: the reference the tests compare with.
+    fn scaled(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
+        let tree = super::usvg::Tree::from_str(svg, &super::OPTIONS).map_err(|e| e.to_string())?;
+        super::encode(&super::draw(&tree, scale)?).map_err(|e| e.to_string())
+    }
+
     #[test]
     fn measures_dejavu_sans() {
         let regular = super::advance_widths(false);
@@ -383,7 +375,7 @@ mod tests {
         // A fresh decode and render gives the same bytes as the kept one.
         super::RENDERED.clear();
         assert_eq!(super::pngs(svg, 420, &card()).unwrap(), a);
-        assert_eq!(super::scaled(svg, 2.0).unwrap(), a.1);
+        assert_eq!(scaled(svg, 2.0).unwrap(), a.1);
     }
 
     #[test]
@@ -395,7 +387,7 @@ mod tests {
                 height - 10
             );
             let (png, _) = super::pngs(&chart, height, &card()).unwrap();
-            let reference = super::scaled(&super::card_svg(&chart, height, &card()), 1.0).unwrap();
+            let reference = scaled(&super::card_svg(&chart, height, &card()), 1.0).unwrap();
             assert!(png == reference, "the card of a chart {height} px tall");
         }
     }
@@ -465,10 +457,10 @@ mod tests {
             )
         };
         // Drawn as empty boxes, two names of as many characters would give the same picture.
-        let deepseek = super::scaled(&svg("深度求索"), 1.0).unwrap();
-        let moonshot = super::scaled(&svg("月之暗面"), 1.0).unwrap();
+        let deepseek = scaled(&svg("深度求索"), 1.0).unwrap();
+        let moonshot = scaled(&svg("月之暗面"), 1.0).unwrap();
         assert_ne!(deepseek, moonshot);
-        let blank = super::scaled(&svg(""), 1.0).unwrap();
+        let blank = scaled(&svg(""), 1.0).unwrap();
         assert_ne!(deepseek, blank);
         for c in "深度求索月之暗面通义千问智谱，。「」ＡＢ".chars() {
             assert!(super::has_glyph(c), "{c}");

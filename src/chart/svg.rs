@@ -14,8 +14,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use sha2::{Digest, Sha256};
-
 use rquickjs::{Context, Function, Module, Runtime};
 
 use crate::memo::Memo;
@@ -300,13 +298,11 @@ static RENDERED: Memo<String> = Memo::new();
 /// Renders an ECharts option (JSON) to SVG at `width` x `height` pixels, on this thread's
 /// engine, or returns the SVG rendered before for the same input.
 pub fn render(option: &str, width: u32, height: u32) -> Result<String, String> {
-    let key: [u8; 32] = {
-        let mut hasher = Sha256::new();
-        hasher.update(option.as_bytes());
-        hasher.update(width.to_le_bytes());
-        hasher.update(height.to_le_bytes());
-        hasher.finalize().into()
-    };
+    let key = crate::memo::key(&[
+        option.as_bytes(),
+        &width.to_le_bytes(),
+        &height.to_le_bytes(),
+    ]);
     RENDERED.get_or_try(key, || render_uncached(option, width, height))
 }
 
@@ -379,7 +375,8 @@ mod tests {
             banner.starts_with(&format!("/*! Apache ECharts {version} ")),
             "{banner}"
         );
-        let digest: String = Sha256::digest(ECHARTS_JS)
+        use sha2::Digest;
+        let digest: String = sha2::Sha256::digest(ECHARTS_JS)
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
